@@ -1,0 +1,208 @@
+"""Turn the source and the catalogs into output/: per locale HTML and PDF, a chooser and a report."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from .catalogs import published_entries, read_catalog
+from .config import Project
+from .facts import Facts, LocalFacts, localize, read_facts
+from .files import write_atomic, write_text_atomic
+from .html import (
+    Edition,
+    EditionLink,
+    Motto,
+    PdfInfo,
+    Renderer,
+    build_nodes,
+    cover_text,
+    headline_msgid,
+    language_name,
+    status_counts,
+)
+from .pdf import render_pdf
+from .source import Document, read_document
+from .translate import Translator
+
+LOGGER = logging.getLogger(__name__)
+STATIC_FOLDERS = ("styles", "assets", "fonts")
+
+
+class Format(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    locales: tuple[str, ...]
+    formats: frozenset[Format]
+    out: Path
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleReport:
+    locale: str
+    name: str
+    published: bool
+    pages: int
+    pdf_bytes: int
+    seconds: float
+    segments: dict[str, int]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    created: str
+    locales: tuple[LocaleReport, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What every locale's build reads: parsed once, before anything is rendered."""
+
+    document: Document
+    facts: Facts
+    translators: dict[str, Translator]
+    mottos: list[Motto]
+    created: datetime
+
+
+def build(project: Project, options: BuildOptions) -> BuildReport:
+    inputs = read_inputs(project, options.locales)
+    reports = [build_locale(project, inputs, locale, options) for locale in options.locales]
+    assemble(project, options.out, inputs, reports)
+    return BuildReport(created=inputs.created.isoformat(), locales=tuple(reports))
+
+
+def read_inputs(project: Project, locales: tuple[str, ...]) -> Inputs:
+    document = read_document(project.brochure_path)
+    facts = read_facts(project.data_path)
+    translators = {locale: load_translator(project, locale) for locale in project.all_locales}
+    headline = headline_msgid(document)
+    mottos = [
+        Motto(locale, translators[locale].translate(headline).text)
+        for locale in project.all_locales
+        if not translators[locale].translate(headline).falls_back
+    ]
+    for translator in translators.values():
+        translator.renditions.clear()
+    return Inputs(document, facts, translators, mottos, source_date(project))
+
+
+def load_translator(project: Project, locale: str) -> Translator:
+    if locale == project.source_locale:
+        return Translator(locale, {}, is_source=True)
+    return Translator(locale, published_entries(read_catalog(project.catalog_path(locale))))
+
+
+def source_date(project: Project) -> datetime:
+    """One timestamp per build: SOURCE_DATE_EPOCH, else the last commit touching the inputs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        epoch = last_commit_time(project)
+    if not epoch.isdigit():
+        inputs = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), *project.locales_dir.rglob("*.po")]
+        epoch = str(int(max(path.stat().st_mtime for path in inputs if path.is_file())))
+    return datetime.fromtimestamp(int(epoch), UTC)
+
+
+def last_commit_time(project: Project) -> str:
+    try:
+        completed = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "source", "locales", "pyproject.toml"],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return completed.stdout.strip() if completed.returncode == 0 else ""
+
+
+def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOptions) -> LocaleReport:
+    started = time.perf_counter()
+    translator = inputs.translators[locale]
+    facts = localize(inputs.facts, locale)
+    edition = make_edition(project, inputs, translator, facts)
+    folder = options.out / locale
+    pdf = PdfInfo(project.pdf_name(locale))
+    if Format.PDF in options.formats:
+        print_html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
+        rendered = render_pdf(print_html, project.source_dir, f"{locale}:{edition.created}")
+        pdf = PdfInfo(pdf.name, rendered.pages, len(rendered.data))
+        write_atomic(folder / pdf.name, rendered.data)
+    if Format.HTML in options.formats:
+        edition.pdf, edition.asset_prefix = pdf, "../assets/"
+        page = Renderer(project.templates_dir, translator).render("page.html", edition=edition)
+        write_text_atomic(folder / "index.html", page)
+    return LocaleReport(
+        locale=locale,
+        name=language_name(locale),
+        published=True,
+        pages=pdf.pages,
+        pdf_bytes=pdf.size,
+        seconds=round(time.perf_counter() - started, 3),
+        segments=status_counts(translator),
+    )
+
+
+def make_edition(project: Project, inputs: Inputs, translator: Translator, facts: LocalFacts) -> Edition:
+    blocks = build_nodes(inputs.document, translator, facts, inputs.mottos, project.source_locale)
+    title, description = cover_text(inputs.document, translator, facts)
+    return Edition(
+        lang=translator.locale,
+        source_lang=project.source_locale,
+        facts=facts,
+        blocks=blocks,
+        title=title,
+        description=description,
+        created=inputs.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        pdf=PdfInfo(project.pdf_name(translator.locale)),
+        editions=tuple(EditionLink(code, language_name(code)) for code in project.all_locales),
+        keywords=", ".join(acronym for acronym, _ in facts.members),
+    )
+
+
+def assemble(project: Project, out: Path, inputs: Inputs, reports: list[LocaleReport]) -> None:
+    """The language chooser, the static files and the report, from what the locales produced."""
+    for folder in STATIC_FOLDERS:
+        copy_tree(project.source_dir / folder, out / folder)
+    editions = [chooser_entry(project, inputs, report) for report in reports if report.published]
+    source = next(e for e in editions if e["lang"] == project.source_locale) if editions else {"lang": "en"}
+    chooser = Renderer(project.templates_dir, None).render("chooser.html", editions=editions, source=source)
+    write_text_atomic(out / "index.html", chooser)
+    report = BuildReport(created=inputs.created.isoformat(), locales=tuple(reports))
+    write_text_atomic(out / "report.json", json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
+
+
+def chooser_entry(project: Project, inputs: Inputs, report: LocaleReport) -> dict[str, object]:
+    translator = inputs.translators[report.locale]
+    pages = translator.translate("PDF, %(num)s page", "PDF, %(num)s pages", report.pages).text
+    return {
+        "lang": report.locale,
+        "dir": "ltr",
+        "name": report.name,
+        "title": translator.translate("Exploring Together").text,
+        "pdf": PdfInfo(project.pdf_name(report.locale), report.pages, report.pdf_bytes),
+        "pdf_label": pages % {"num": report.pages},
+    }
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            if not destination.is_file() or destination.read_bytes() != path.read_bytes():
+                write_atomic(destination, path.read_bytes())
+

@@ -1,0 +1,93 @@
+"""Read and write gettext catalogs (.pot and .po) in GNU gettext's format, deterministically."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from .errors import BrochureError
+from .files import write_text_atomic
+
+WRAP_WIDTH = 76
+POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the renderer needs of one catalog entry."""
+
+    msgstr: str
+    msgstr_plural: tuple[str, ...]
+    fuzzy: bool
+    line: int
+
+
+def read_catalog(path: Path) -> polib.POFile:
+    """Parse a catalog, turning polib's complaints into `path:line: error:` messages."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BrochureError(path, 1, "catalog not found; create it with 'brochure init'") from None
+    except OSError as error:
+        raise BrochureError(path, 1, f"cannot read the catalog: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise BrochureError(path, line, "not valid UTF-8; save the file as UTF-8") from None
+    try:
+        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
+    except (OSError, ValueError, UnicodeError) as error:
+        raise BrochureError(path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}") from None
+    catalog.fpath = str(path)
+    return catalog
+
+
+def polib_line(message: str) -> int:
+    match = POLIB_LINE.search(message)
+    return int(match[1] or match[2]) if match else 1
+
+
+def polib_message(error: Exception) -> str:
+    return POLIB_LINE.sub("", str(error)).strip().rstrip(":").strip() or type(error).__name__
+
+
+def catalog_text(catalog: polib.POFile) -> str:
+    catalog.wrapwidth = WRAP_WIDTH
+    return str(catalog) + "\n"
+
+
+def write_catalog(path: Path, catalog: polib.POFile) -> bool:
+    """Write `catalog` to `path` unless the file already holds exactly this; True if written."""
+    text = catalog_text(catalog)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_text_atomic(path, text)
+    return True
+
+
+def entry_lines(path: Path) -> dict[tuple[str, str], int]:
+    """The line of each entry's msgid, keyed by (msgctxt, msgid): `check` and previews cite them."""
+    lines: dict[tuple[str, str], int] = {}
+    for entry in read_catalog(path):
+        lines[(entry.msgctxt or "", entry.msgid)] = entry.linenum
+    return lines
+
+
+def published_entries(catalog: polib.POFile) -> dict[tuple[str, str], Entry]:
+    """Active entries keyed by (msgctxt, msgid); obsolete ones are never published."""
+    entries: dict[tuple[str, str], Entry] = {}
+    for entry in catalog:
+        if entry.obsolete or not entry.msgid:
+            continue
+        plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+        entries[(entry.msgctxt or "", entry.msgid)] = Entry(
+            msgstr=entry.msgstr,
+            msgstr_plural=plural,
+            fuzzy="fuzzy" in entry.flags,
+            line=int(entry.linenum),
+        )
+    return entries

@@ -1,0 +1,118 @@
+"""Turn `[tool.brochure]` in pyproject.toml into a frozen Project: where everything lives."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import BrochureError, UsageError, line_of
+
+PDF_STEM = "exploring-together"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """All knowledge of where the source, the catalogs and the outputs live."""
+
+    root: Path
+    source_locale: str
+    locales: tuple[str, ...]
+    publish_threshold: float
+    source_dir: Path
+    locales_dir: Path
+    output_dir: Path
+    domain: str
+
+    @property
+    def brochure_path(self) -> Path:
+        return self.source_dir / "brochure.md"
+
+    @property
+    def data_path(self) -> Path:
+        return self.source_dir / "data.toml"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.source_dir / "templates"
+
+    @property
+    def template_path(self) -> Path:
+        return self.locales_dir / f"{self.domain}.pot"
+
+    def catalog_path(self, locale: str) -> Path:
+        return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.po"
+
+    @property
+    def all_locales(self) -> tuple[str, ...]:
+        """The source locale first, then the translated ones."""
+        return (self.source_locale, *self.locales)
+
+    def relative(self, path: Path) -> str:
+        """`path` as catalogs cite it: relative to the project root, with forward slashes."""
+        return path.relative_to(self.root).as_posix()
+
+    def pdf_name(self, locale: str) -> str:
+        return f"{PDF_STEM}-{locale}.pdf"
+
+    def select(self, requested: list[str] | None) -> tuple[str, ...]:
+        """The locales a command works on: those asked for, or all of them, in config order."""
+        if not requested:
+            return self.all_locales
+        for locale in requested:
+            if locale not in self.all_locales:
+                known = ", ".join(self.all_locales)
+                raise UsageError(
+                    self.root / "pyproject.toml",
+                    1,
+                    f"unknown locale '{locale}'; configured locales are {known} "
+                    "(add it to [tool.brochure] locales, or run 'brochure init')",
+                )
+        return tuple(locale for locale in self.all_locales if locale in requested)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` whose pyproject.toml has [tool.brochure]."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.brochure]" in candidate.read_text(encoding="utf-8"):
+            return folder
+    raise BrochureError(start / "pyproject.toml", 1, "no pyproject.toml with [tool.brochure] here or above")
+
+
+def load_project(root: Path) -> Project:
+    path = root / "pyproject.toml"
+    text = path.read_text(encoding="utf-8")
+    try:
+        settings = tomllib.loads(text)["tool"]["brochure"]
+    except tomllib.TOMLDecodeError as error:
+        raise BrochureError(path, getattr(error, "lineno", 1), f"invalid TOML: {error}") from None
+    except KeyError:
+        raise BrochureError(path, 1, "no [tool.brochure] table") from None
+    line = line_of(text, "[tool.brochure]")
+    source_locale = str(settings.get("source-locale", "en"))
+    locales = tuple(str(locale) for locale in settings.get("locales", []))
+    for locale in (source_locale, *locales):
+        validate_locale(locale, path, line)
+    return Project(
+        root=root,
+        source_locale=source_locale,
+        locales=locales,
+        publish_threshold=float(settings.get("publish-threshold", 80)),
+        source_dir=root / settings.get("source", "source"),
+        locales_dir=root / settings.get("locales-dir", "locales"),
+        output_dir=root / settings.get("output", "output"),
+        domain=str(settings.get("domain", "brochure")),
+    )
+
+
+def validate_locale(code: str, path: Path, line: int) -> Locale:
+    """A CLDR locale for `code` (as gettext writes it, `pt_BR`), or a clear error."""
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise UsageError(
+            path, line, f"'{code}' is not a CLDR locale; use a code such as de, fr_CA or pt_BR"
+        ) from None

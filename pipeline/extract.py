@@ -1,0 +1,174 @@
+"""Turn the source (brochure.md and the templates' UI strings) into the messages of the template."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import polib
+from jinja2.ext import babel_extract as jinja_extract
+
+from .catalogs import WRAP_WIDTH, catalog_text
+
+from .config import Project
+from .facts import PLACEHOLDERS
+from .files import write_text_atomic
+from .markup import PLACEHOLDER
+from .source import Document, parse_document, read_document
+
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+GETTEXT_KEYWORDS = ("_", "gettext", "ngettext")
+COMMENT_TAGS = ("Translators:",)
+
+
+@dataclass(slots=True)
+class Message:
+    """One entry of the template: a msgid, where it stands and what it is for."""
+
+    msgid: str
+    msgid_plural: str = ""
+    references: list[tuple[str, int]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+    def add(self, path: str, line: int, comments: Iterable[str]) -> None:
+        if (path, line) not in self.references:
+            self.references.append((path, line))
+        for comment in comments:
+            if comment not in self.comments:
+                self.comments.append(comment)
+
+
+def extract_messages(project: Project) -> list[Message]:
+    """All messages in source order: the brochure's segments, then each template's UI strings."""
+    messages: dict[str, Message] = {}
+    document = read_document(project.brochure_path)
+    for line, msgid, plural, comments in document_messages(document):
+        _collect(messages, project.relative(project.brochure_path), line, msgid, plural, comments)
+    for template in sorted(project.templates_dir.glob("*.html")):
+        with template.open("rb") as stream:
+            for line, msgid, plural, comments in template_messages(stream):
+                _collect(messages, project.relative(template), line, msgid, plural, comments)
+    return list(messages.values())
+
+
+def _collect(
+    messages: dict[str, Message],
+    path: str,
+    line: int,
+    msgid: str,
+    plural: str,
+    comments: list[str],
+) -> None:
+    message = messages.setdefault(msgid, Message(msgid, plural))
+    message.add(path, line, comments)
+
+
+def document_messages(document: Document) -> Iterator[tuple[int, str, str, list[str]]]:
+    for segment in document.segments():
+        yield segment.line, segment.msgid, "", [segment.comment, *placeholder_notes(segment.msgid)]
+
+
+def placeholder_notes(msgid: str) -> list[str]:
+    """Say what each {placeholder} stands for, so that translators keep it as it is."""
+    return [
+        f"{{{name}}}: {PLACEHOLDERS.get(name, 'a value filled in by the build')}; keep it as it is"
+        for name in dict.fromkeys(PLACEHOLDER.findall(msgid))
+    ]
+
+
+def template_messages(stream: IO[bytes]) -> Iterator[tuple[int, str, str, list[str]]]:
+    for line, _function, message, comments in jinja_extract(
+        stream, GETTEXT_KEYWORDS, COMMENT_TAGS, JINJA_OPTIONS
+    ):
+        singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, "")
+        notes = [comment.removeprefix("Translators:").strip() for comment in comments]
+        yield line, singular, plural or "", notes
+
+
+def babel_extract(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """Babel's extraction protocol for brochure.md: `pybabel extract` yields our messages."""
+    path = Path(getattr(fileobj, "name", "brochure.md"))
+    document = parse_document(fileobj.read().decode("utf-8"), path)
+    for line, msgid, _plural, comments in document_messages(document):
+        yield line, None, msgid, comments
+
+
+def build_template(project: Project, messages: list[Message], created: str) -> polib.POFile:
+    template = polib.POFile(wrapwidth=WRAP_WIDTH)
+    template.header = TEMPLATE_HEADER
+    template.metadata = template_metadata(created)
+    for message in messages:
+        entry = polib.POEntry(
+            msgid=message.msgid,
+            msgstr="",
+            occurrences=[(path, str(line)) for path, line in message.references],
+            comment="\n".join(message.comments),
+        )
+        if message.msgid_plural:
+            entry.msgid_plural = message.msgid_plural
+            entry.msgstr_plural = {0: "", 1: ""}
+        template.append(entry)
+    return template
+
+
+def template_metadata(created: str) -> dict[str, str]:
+    return {
+        "Project-Id-Version": "Exploring Together",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+
+
+TEMPLATE_HEADER = (
+    "Exploring Together, the ISECG brochure: messages to translate.\n"
+    "Written by 'brochure extract' from source/; edit the source, not this file."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractResult:
+    path: Path
+    changed: bool
+    messages: int
+    diff: str
+
+
+def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
+    """Write the template unless only its creation date would change; `check` writes nothing."""
+    messages = extract_messages(project)
+    path = project.template_path
+    old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    old_created = creation_date(old_text)
+    candidate = catalog_text(build_template(project, messages, old_created or now))
+    changed = candidate != old_text
+    if changed and old_created:
+        candidate = catalog_text(build_template(project, messages, now))
+    diff = "" if not changed else unified_diff(old_text, candidate, project.relative(path))
+    if changed and not check:
+        write_text_atomic(path, candidate)
+    return ExtractResult(path=path, changed=changed, messages=len(messages), diff=diff)
+
+
+def creation_date(text: str) -> str:
+    match = re.search(r'^"POT-Creation-Date: ([^\\"]*)\\n"$', text, re.MULTILINE)
+    return match[1] if match else ""
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=1
+    )
+    return "".join(lines)

@@ -1,0 +1,160 @@
+"""Turn source/data.toml into facts, and facts into text for one locale with Babel's CLDR data."""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from .errors import BrochureError, line_of
+
+# What each placeholder in a segment stands for; extraction tells translators.
+PLACEHOLDERS = {
+    "agency_count": "the number of member agencies, written with digits",
+    "members": "the list of member agencies with their countries",
+    "framework_month": "month and year the Framework for Coordination was published",
+    "framework_date": "the day the Framework for Coordination was released",
+}
+BEFORE_COMMON_ERA = "BC"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    acronym: str
+    territory: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    born: int
+    died: int
+    before_common_era: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    members: tuple[Member, ...]
+    framework: datetime.date
+    people: dict[str, Person]
+    email: str
+    website: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFacts:
+    """The facts as one locale writes them."""
+
+    placeholders: dict[str, str]
+    members: tuple[tuple[str, str], ...]
+    life_years: dict[str, str]
+    email: str
+    website: str
+
+
+def read_facts(path: Path) -> Facts:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise BrochureError(path, 1, "file not found; the brochure's facts must be here") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrochureError(path, 1, f"cannot read the facts as UTF-8: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BrochureError(path, getattr(error, "lineno", 1), f"invalid TOML: {error.msg}") from None
+    return _FactsReader(path, text, data).facts()
+
+
+class _FactsReader:
+    """Validate the TOML tables field by field, pointing at the line of what is wrong."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, object]) -> None:
+        self.path, self.text, self.data = path, text, data
+
+    def fail(self, needle: str, message: str) -> BrochureError:
+        return BrochureError(self.path, line_of(self.text, needle), message)
+
+    def table(self, name: str) -> dict[str, object]:
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}", f"missing table [{name}]")
+        return value
+
+    def facts(self) -> Facts:
+        dates = self.table("dates")
+        contact = self.table("contact")
+        framework = dates.get("framework")
+        if not isinstance(framework, datetime.date):
+            raise self.fail("framework", "[dates] framework must be a date such as 2007-05-31")
+        return Facts(
+            members=self.members(),
+            framework=framework,
+            people={key: self.person(key, value) for key, value in self.table("people").items()},
+            email=self.string(contact, "email"),
+            website=self.string(contact, "website"),
+        )
+
+    def members(self) -> tuple[Member, ...]:
+        rows = self.data.get("members")
+        if not isinstance(rows, list) or not rows:
+            raise self.fail("members", "missing 'members', the list of member agencies")
+        territories = Locale("en").territories
+        members = []
+        for row in rows:
+            acronym = self.string(row, "acronym")
+            territory = self.string(row, "territory")
+            if territory not in territories:
+                raise self.fail(
+                    f'"{territory}"', f"unknown CLDR territory code '{territory}' for {acronym}"
+                )
+            members.append(Member(acronym, territory))
+        return tuple(members)
+
+    def person(self, key: str, value: object) -> Person:
+        if not isinstance(value, dict):
+            raise self.fail(f"[people.{key}]", f"[people.{key}] must be a table")
+        years = [value.get("born"), value.get("died")]
+        if not all(isinstance(year, int) for year in years):
+            raise self.fail(f"[people.{key}]", f"[people.{key}] needs whole-number 'born' and 'died'")
+        era = value.get("era", "")
+        if era not in ("", BEFORE_COMMON_ERA):
+            raise self.fail(f"[people.{key}]", f"era must be \"{BEFORE_COMMON_ERA}\" or absent")
+        return Person(int(years[0]), int(years[1]), era == BEFORE_COMMON_ERA)  # type: ignore[arg-type]
+
+    def string(self, table: object, key: str) -> str:
+        value = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(value, str) or not value:
+            raise self.fail(key, f"missing or empty field '{key}'")
+        return value
+
+
+def localize(facts: Facts, locale_code: str) -> LocalFacts:
+    locale = Locale.parse(locale_code.replace("-", "_"))
+    members = tuple((m.acronym, locale.territories.get(m.territory, m.territory)) for m in facts.members)
+    listed = format_list([f"{acronym} ({country})" for acronym, country in members], locale=locale)
+    return LocalFacts(
+        placeholders={
+            "agency_count": format_decimal(len(facts.members), locale=locale),
+            "members": listed,
+            "framework_month": format_skeleton("yMMMM", facts.framework, locale=locale),
+            "framework_date": format_date(facts.framework, "long", locale=locale),
+        },
+        members=members,
+        life_years={key: life_years(person, locale) for key, person in facts.people.items()},
+        email=facts.email,
+        website=facts.website,
+    )
+
+
+def life_years(person: Person, locale: Locale) -> str:
+    """'1857–1935', or with the locale's era name: '470–399 v. Chr.'."""
+    born, died = (format_decimal(year, format="#", locale=locale) for year in (person.born, person.died))
+    span = f"{born}–{died}"
+    if person.before_common_era:
+        return f"{span}\N{NO-BREAK SPACE}{locale.eras['abbreviated'][0]}"
+    return span

@@ -1,0 +1,206 @@
+"""Turn the document, one locale's translations and its facts into HTML pages with Jinja2."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from babel import Locale
+from markupsafe import Markup
+
+from .errors import BrochureError
+from .facts import LocalFacts
+from .markup import plain_text, render_inline
+from .source import Block, BlockKind, Document
+from .translate import Status, Translator
+
+
+@dataclass(frozen=True, slots=True)
+class Motto:
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A block as one locale shows it: kind, safe HTML and the language it is written in."""
+
+    kind: str
+    name: str = ""
+    level: int = 0
+    html: Markup = Markup("")
+    lang: str = ""
+    key: str = ""
+    first: bool = False
+    anchor: str = ""
+    motto: Motto | None = None
+    children: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PdfInfo:
+    name: str
+    pages: int = 0
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EditionLink:
+    lang: str
+    name: str
+
+
+@dataclass(slots=True)
+class Edition:
+    """Everything a template needs to lay out one locale's brochure."""
+
+    lang: str
+    source_lang: str
+    facts: LocalFacts
+    blocks: tuple[Node, ...]
+    title: str
+    description: str
+    created: str
+    pdf: PdfInfo
+    editions: tuple[EditionLink, ...] = ()
+    asset_prefix: str = "assets/"
+    keywords: str = ""
+
+    @property
+    def dir(self) -> str:
+        return Locale.parse(self.lang.replace("-", "_")).text_direction
+
+    @property
+    def name(self) -> str:
+        return language_name(self.lang)
+
+    @property
+    def website_label(self) -> str:
+        return self.facts.website.removeprefix("https://").removeprefix("http://")
+
+    def asset(self, name: str) -> str:
+        return self.asset_prefix + name
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself, capitalised as a menu entry: Deutsch, Français, Italiano."""
+    locale = Locale.parse(code.replace("-", "_"))
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
+def segment_key(msgid: str) -> str:
+    return hashlib.sha1(msgid.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(slots=True)
+class NodeBuilder:
+    """Translate each block's segment and fill the motto slots with other languages' mottos."""
+
+    translator: Translator
+    facts: LocalFacts
+    mottos: Iterator[Motto]
+    source_lang: str
+    first_seen: set[str] = field(default_factory=set)
+
+    def build(self, document: Document) -> tuple[Node, ...]:
+        # The cover has no opening paragraph: only sections open with a small-caps line.
+        self.first_seen.update(block.name for block in document.blocks if block.kind is not BlockKind.SECTION)
+        return tuple(self.node(block, section=block.name) for block in document.blocks)
+
+    def node(self, block: Block, section: str) -> Node:
+        if block.kind is BlockKind.MOTTO:
+            return Node(kind=block.kind, motto=next(self.mottos, None))
+        html, lang, key = Markup(""), "", ""
+        if block.segment is not None:
+            rendition = self.translator.translate(block.segment.msgid)
+            html = render_inline(rendition.text, self.facts.placeholders)
+            lang = self.source_lang if rendition.falls_back else ""
+            key = segment_key(block.segment.msgid)
+        children = tuple(self.node(child, section) for child in block.children)
+        first = block.kind is BlockKind.PARAGRAPH and section not in self.first_seen
+        if first and block.segment is not None:
+            self.first_seen.add(section)
+        anchor = f"{section}-title" if block.kind is BlockKind.HEADING and block.level == 2 else ""
+        return Node(
+            kind=block.kind,
+            name=block.name,
+            level=block.level,
+            html=html,
+            lang=lang,
+            key=key,
+            first=first,
+            anchor=anchor,
+            children=children,
+        )
+
+
+def headline_msgid(document: Document) -> str:
+    """The cover headline, which is the motto: other editions print its translations."""
+    for block in document.blocks:
+        if block.kind is BlockKind.COVER:
+            for child in block.walk():
+                if child.kind is BlockKind.HEADING and child.segment is not None:
+                    return child.segment.msgid
+    return ""
+
+
+def build_nodes(
+    document: Document, translator: Translator, facts: LocalFacts, mottos: list[Motto], source_lang: str
+) -> tuple[Node, ...]:
+    """Nodes for every block; section pages carry the mottos of the other languages in turn."""
+    others = [motto for motto in mottos if motto.lang != translator.locale]
+    slots: Iterator[Motto] = itertools.cycle(others) if others else iter(())
+    return NodeBuilder(translator, facts, slots, source_lang).build(document)
+
+
+def cover_text(document: Document, translator: Translator, facts: LocalFacts) -> tuple[str, str]:
+    """The title and the cover's introduction as plain text, for metadata."""
+    title = translator.translate("Exploring Together").text
+    for block in document.blocks:
+        if block.kind is BlockKind.COVER:
+            for child in block.walk():
+                if child.kind is BlockKind.PARAGRAPH and child.segment is not None:
+                    intro = translator.translate(child.segment.msgid).text
+                    return title, plain_text(intro, facts.placeholders)
+    return title, ""
+
+
+class Renderer:
+    """A Jinja2 environment over source/templates, with one locale's gettext installed."""
+
+    def __init__(self, templates_dir: Path, translator: Translator | None) -> None:
+        self.templates_dir = templates_dir
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        if translator is not None:
+            self.environment.install_gettext_callables(  # type: ignore[attr-defined]
+                translator.gettext, translator.ngettext, newstyle=True
+            )
+
+    def render(self, name: str, **context: object) -> str:
+        try:
+            return self.environment.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            path = Path(error.filename or self.templates_dir / name)
+            raise BrochureError(path, error.lineno, f"template syntax error: {error.message}") from None
+        except jinja2.TemplateNotFound as error:
+            raise BrochureError(self.templates_dir / error.name, 1, "template not found") from None
+
+
+def status_counts(translator: Translator) -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for rendition in translator.renditions.values():
+        counts[rendition.status.value] += 1
+    return counts
+

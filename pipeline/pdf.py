@@ -1,0 +1,73 @@
+"""Turn a print HTML page into a tagged PDF with WeasyPrint, fetching nothing outside source/."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+LOGGER = logging.getLogger(__name__)
+
+
+class RefusedURL(ValueError):
+    """A resource the brochure may not load: outside source/, or not a file at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    document: Any  # weasyprint.Document: the laid-out pages, for inspection
+
+
+def fetcher_class() -> type:
+    """WeasyPrint's URLFetcher, narrowed to files under one folder and data: URIs."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SourceOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def __init__(self, root: Path) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.root = root.resolve()
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = allowed_path(url, self.root)
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": guess_type(path)})
+
+    return SourceOnlyFetcher
+
+
+def allowed_path(url: str, root: Path) -> Path:
+    """The file a file: URL names, if it lies under `root` once links and '..' are resolved."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise RefusedURL(f"refused {url}: only files under {root} may be loaded")
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise RefusedURL(f"refused {url}: not a file under {root}")
+    return path
+
+
+def guess_type(path: Path) -> str:
+    types = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".png": "image/png"}
+    return types.get(path.suffix.lower(), "application/octet-stream")
+
+
+def render_pdf(html: str, source_dir: Path, identifier: str) -> RenderedPdf:
+    """Lay out `html` (its relative links resolve in `source_dir`) and write a PDF/UA-1 file."""
+    import weasyprint
+
+    fetcher = fetcher_class()(source_dir)
+    document = weasyprint.HTML(
+        string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(pdf_variant="pdf/ua-1", pdf_tags=True)
+    data = document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_tags=True,
+        pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
+    )
+    return RenderedPdf(data=data, pages=len(document.pages), document=document)

@@ -1,0 +1,103 @@
+"""Turn msgids into the text a locale publishes: its translation when it is safe, else the source."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from babel.messages.plurals import get_plural
+from markupsafe import Markup, escape
+
+from .catalogs import Entry
+from .markup import markup_signature, placeholders
+
+PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.))")
+
+
+class Status(StrEnum):
+    SOURCE = "source"  # the source locale: the msgid is the text
+    TRANSLATED = "translated"
+    UNTRANSLATED = "untranslated"
+    FUZZY = "fuzzy"  # a translation that waits for review is never published
+    REFUSED = "refused"  # markup or placeholders that the source segment lacks
+
+
+@dataclass(frozen=True, slots=True)
+class Rendition:
+    msgid: str
+    text: str
+    status: Status
+    line: int
+
+    @property
+    def falls_back(self) -> bool:
+        return self.status not in (Status.SOURCE, Status.TRANSLATED)
+
+
+def is_safe(msgid: str, msgstr: str) -> bool:
+    """A translation may carry only the markup and placeholders of its source segment."""
+    return (
+        markup_signature(msgstr) == markup_signature(msgid)
+        and placeholders(msgstr) == placeholders(msgid)
+        and printf_names(msgstr) == printf_names(msgid)
+    )
+
+
+def printf_names(text: str) -> Counter[str] | None:
+    """The %(name)s placeholders of `text`; None when it has a stray % that would break formatting."""
+    names: Counter[str] = Counter()
+    for match in PRINTF.finditer(text):
+        if match[3] is not None or (match[1] is None and match[2] is None):
+            return None
+        if match[1]:
+            names[match[1]] += 1
+    return names
+
+
+@dataclass(slots=True)
+class Translator:
+    """The translations of one locale; remembers every rendition for the report."""
+
+    locale: str
+    entries: dict[tuple[str, str], Entry]
+    is_source: bool = False
+    renditions: dict[str, Rendition] = field(default_factory=dict)
+
+    def translate(self, msgid: str, plural: str = "", count: int = 1) -> Rendition:
+        rendition = self._lookup(msgid, plural, count)
+        self.renditions[msgid] = rendition
+        return rendition
+
+    def _lookup(self, msgid: str, plural: str, count: int) -> Rendition:
+        source = plural if plural and count != 1 else msgid
+        if self.is_source:
+            return Rendition(msgid, source, Status.SOURCE, 0)
+        entry = self.entries.get(("", msgid))
+        if entry is None:
+            return Rendition(msgid, source, Status.UNTRANSLATED, 0)
+        text = entry.msgstr_plural[self.plural_index(count)] if plural else entry.msgstr
+        status = Status.TRANSLATED
+        if entry.fuzzy:
+            status = Status.FUZZY
+        elif not text:
+            status = Status.UNTRANSLATED
+        elif not is_safe(source, text):
+            status = Status.REFUSED
+        return Rendition(msgid, text if status is Status.TRANSLATED else source, status, entry.line)
+
+    def plural_index(self, count: int) -> int:
+        """Which msgstr[i] serves `count`: the catalog's Plural-Forms rule, as CLDR gives it."""
+        rule = get_plural(self.locale.replace("-", "_"))
+        return min(gettext.c2py(rule.plural_expr)(count), rule.num_plurals - 1)
+
+    # Jinja2's i18n extension calls these; with autoescape on it wraps the result in Markup
+    # without escaping it, so the translation is escaped here, before it gets that far.
+    def gettext(self, msgid: str) -> Markup:
+        return escape(self.translate(msgid).text)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> Markup:
+        return escape(self.translate(singular, plural, count).text)
+
