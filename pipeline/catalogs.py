@@ -10,6 +10,7 @@ import polib
 
 from .errors import BrochureError
 from .files import write_text_atomic
+from .posyntax import check_syntax
 
 WRAP_WIDTH = 76
 POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
@@ -38,12 +39,22 @@ def read_catalog(path: Path) -> polib.POFile:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise BrochureError(path, line, "not valid UTF-8; save the file as UTF-8") from None
+    check_syntax(text, path)
+    check_charset(text, path)
     try:
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError, UnicodeError) as error:
         raise BrochureError(path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}") from None
     catalog.fpath = str(path)
     return catalog
+
+
+def check_charset(text: str, path: Path) -> None:
+    """Catalogs are UTF-8; a header that declares another charset would mislead every other tool."""
+    match = re.search(r'"Content-Type:[^"]*charset=([^\\"; ]+)', text)
+    if match and match[1].strip().upper().replace("_", "-") != "UTF-8":
+        line = text.count("\n", 0, match.start()) + 1
+        raise BrochureError(path, line, f"charset is {match[1]}; catalogs must declare charset=UTF-8")
 
 
 def polib_line(message: str) -> int:

@@ -1,0 +1,93 @@
+"""Bad input stops every command with one line `path:line: error: ...`, exit 2, and no output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+
+BAD = Path(__file__).parent / "bad"
+ONE_ERROR_LINE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): error: \S.*\n$")
+
+
+def assert_clean_failure(result_stderr: str, returncode: int, path_suffix: str) -> int:
+    assert returncode == 2, result_stderr
+    match = ONE_ERROR_LINE.match(result_stderr)
+    assert match, result_stderr
+    assert "Traceback" not in result_stderr
+    assert match["path"].endswith(path_suffix), match["path"]
+    return int(match["line"])
+
+
+def files_under(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("case", "line"),
+    [
+        ("unknown-container.md", 5),
+        ("unclosed-container.md", 5),
+        ("epigraph-without-author.md", 5),
+        ("outside-container.md", 1),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_malformed_source(project: Path, tmp_path: Path, case: str, line: int, command: str) -> None:
+    shutil.copy(BAD / "source" / case, project / "source" / "brochure.md")
+    out = tmp_path / "out"
+    arguments = ("build", "--out", str(out)) if command == "build" else ("extract",)
+    before = (project / "locales" / "brochure.pot").read_bytes()
+    result = run_cli(*arguments, cwd=project)
+    assert assert_clean_failure(result.stderr, result.returncode, "source/brochure.md") == line
+    assert files_under(out) == []
+    assert (project / "locales" / "brochure.pot").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("case", "line"),
+    [("unterminated-string.po", 6), ("not-utf8.po", 6), ("missing-msgstr.po", 5)],
+)
+def test_broken_catalog_stops_the_build(project: Path, tmp_path: Path, case: str, line: int) -> None:
+    shutil.copy(BAD / "catalogs" / case, project / "locales" / "de" / "LC_MESSAGES" / "brochure.po")
+    out = tmp_path / "out"
+    result = run_cli("build", "--out", str(out), cwd=project)
+    assert assert_clean_failure(result.stderr, result.returncode, "de/LC_MESSAGES/brochure.po") == line
+    assert files_under(out) == []
+
+
+def test_unknown_locale(project: Path, tmp_path: Path) -> None:
+    result = run_cli("build", "-l", "xx", "--out", str(tmp_path / "out"), cwd=project)
+    assert_clean_failure(result.stderr, result.returncode, "pyproject.toml")
+    assert "xx" in result.stderr
+
+
+def test_missing_catalog(project: Path, tmp_path: Path) -> None:
+    (project / "locales" / "it" / "LC_MESSAGES" / "brochure.po").unlink()
+    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert_clean_failure(result.stderr, result.returncode, "it/LC_MESSAGES/brochure.po")
+    assert files_under(tmp_path / "out") == []
+
+
+def test_missing_facts(project: Path, tmp_path: Path) -> None:
+    (project / "source" / "data.toml").unlink()
+    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert_clean_failure(result.stderr, result.returncode, "source/data.toml")
+
+
+def test_unknown_territory(project: Path, tmp_path: Path) -> None:
+    data = project / "source" / "data.toml"
+    data.write_text(data.read_text(encoding="utf-8").replace('territory = "KR"', 'territory = "XK9"'))
+    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    line = assert_clean_failure(result.stderr, result.returncode, "source/data.toml")
+    assert "XK9" in data.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def test_usage_error_is_one_line(project: Path) -> None:
+    result = run_cli("build", "--to", "docx", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
