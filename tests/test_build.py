@@ -35,6 +35,7 @@ def normalize(text: str) -> str:
     A hyphen at a line's end may be the layout's or the word's own, so hyphens are dropped
     on both sides of every comparison.
     """
+    text = re.sub(r"[-\u2010]\s*\r?\n\s*", "", text)
     text = re.sub(r"[-\u2010\u00ad\ufffe\x02]", "", text)
     return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " ")).casefold()
 
