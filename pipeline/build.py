@@ -34,6 +34,7 @@ from .translate import Translator
 
 LOGGER = logging.getLogger(__name__)
 STATIC_FOLDERS = ("styles", "assets", "fonts")
+LOCALE_REPORT = "build.json"
 
 
 class Format(StrEnum):
@@ -80,7 +81,7 @@ class Inputs:
 def build(project: Project, options: BuildOptions) -> BuildReport:
     inputs = read_inputs(project, options.locales)
     reports = [build_locale(project, inputs, locale, options) for locale in options.locales]
-    assemble(project, options.out, inputs, reports)
+    assemble(project, options.out, inputs)
     return BuildReport(created=inputs.created.isoformat(), locales=tuple(reports))
 
 
@@ -146,7 +147,7 @@ def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOp
         edition.pdf, edition.asset_prefix = pdf, "../assets/"
         page = Renderer(project.templates_dir, translator).render("page.html", edition=edition)
         write_text_atomic(folder / "index.html", page)
-    return LocaleReport(
+    report = LocaleReport(
         locale=locale,
         name=language_name(locale),
         published=True,
@@ -155,6 +156,8 @@ def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOp
         seconds=round(time.perf_counter() - started, 3),
         segments=status_counts(translator),
     )
+    write_text_atomic(folder / LOCALE_REPORT, to_json(report))
+    return report
 
 
 def make_edition(project: Project, inputs: Inputs, translator: Translator, facts: LocalFacts) -> Edition:
@@ -174,16 +177,35 @@ def make_edition(project: Project, inputs: Inputs, translator: Translator, facts
     )
 
 
-def assemble(project: Project, out: Path, inputs: Inputs, reports: list[LocaleReport]) -> None:
-    """The language chooser, the static files and the report, from what the locales produced."""
+def assemble(project: Project, out: Path, inputs: Inputs) -> None:
+    """The language chooser, the static files and the report, from every locale built into `out`.
+
+    Each locale leaves its own report beside its files, so that locales built by separate
+    CI jobs and unpacked into one folder assemble to the same result as one full build.
+    """
     for folder in STATIC_FOLDERS:
         copy_tree(project.source_dir / folder, out / folder)
-    editions = [chooser_entry(project, inputs, report) for report in reports if report.published]
-    source = next(e for e in editions if e["lang"] == project.source_locale) if editions else {"lang": "en"}
-    chooser = Renderer(project.templates_dir, None).render("chooser.html", editions=editions, source=source)
+    reports = [report for report in read_locale_reports(project, out) if report.published]
+    editions = [chooser_entry(project, inputs, report) for report in reports]
+    chooser = Renderer(project.templates_dir, None).render(
+        "chooser.html", editions=editions, source={"lang": project.source_locale}
+    )
     write_text_atomic(out / "index.html", chooser)
     report = BuildReport(created=inputs.created.isoformat(), locales=tuple(reports))
-    write_text_atomic(out / "report.json", json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(out / "report.json", to_json(report))
+
+
+def read_locale_reports(project: Project, out: Path) -> list[LocaleReport]:
+    reports = []
+    for locale in project.all_locales:
+        path = out / locale / LOCALE_REPORT
+        if path.is_file():
+            reports.append(LocaleReport(**json.loads(path.read_text(encoding="utf-8"))))
+    return reports
+
+
+def to_json(report: object) -> str:
+    return json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n"  # type: ignore[call-overload]
 
 
 def chooser_entry(project: Project, inputs: Inputs, report: LocaleReport) -> dict[str, object]:
