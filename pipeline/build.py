@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .catalogs import published_entries, read_catalog
 from .config import Project
+from .errors import BrochureError
 from .facts import Facts, LocalFacts, localize, read_facts
 from .files import write_atomic, write_text_atomic
 from .html import (
@@ -26,15 +27,22 @@ from .html import (
     cover_text,
     headline_msgid,
     language_name,
+    segment_key,
     status_counts,
 )
-from .pdf import render_pdf
+from .inspect import Budget, Layout, inspect_layout, read_budget
+from .pdf import page_previews, render_pdf
 from .source import Document, read_document
 from .translate import Translator
 
 LOGGER = logging.getLogger(__name__)
 STATIC_FOLDERS = ("styles", "assets", "fonts")
 LOCALE_REPORT = "build.json"
+PREVIEW_FOLDER = "preview"
+
+
+class LayoutError(BrochureError):
+    """A translation that makes a part of the brochure outgrow the pages the design gives it."""
 
 
 class Format(StrEnum):
@@ -76,6 +84,7 @@ class Inputs:
     translators: dict[str, Translator]
     mottos: list[Motto]
     created: datetime
+    budget: Budget
 
 
 def build(project: Project, options: BuildOptions) -> BuildReport:
@@ -97,7 +106,8 @@ def read_inputs(project: Project, locales: tuple[str, ...]) -> Inputs:
     ]
     for translator in translators.values():
         translator.renditions.clear()
-    return Inputs(document, facts, translators, mottos, source_date(project))
+    budget = read_budget(project.layout_path)
+    return Inputs(document, facts, translators, mottos, source_date(project), budget)
 
 
 def load_translator(project: Project, locale: str) -> Translator:
@@ -141,8 +151,11 @@ def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOp
     if Format.PDF in options.formats:
         print_html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
         rendered = render_pdf(print_html, project.source_dir, f"{locale}:{edition.created}")
+        layout = inspect_layout(rendered.document, inputs.budget)
+        check_layout(project, translator, layout, inputs.budget)
         pdf = PdfInfo(pdf.name, rendered.pages, len(rendered.data))
         write_atomic(folder / pdf.name, rendered.data)
+        write_previews(folder / PREVIEW_FOLDER, page_previews(rendered.data))
     if Format.HTML in options.formats:
         edition.pdf, edition.asset_prefix = pdf, "../assets/"
         page = Renderer(project.templates_dir, translator).render("page.html", edition=edition)
@@ -158,6 +171,32 @@ def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOp
     )
     write_text_atomic(folder / LOCALE_REPORT, to_json(report))
     return report
+
+
+def check_layout(project: Project, translator: Translator, layout: Layout, budget: Budget) -> None:
+    """A part that outgrows its pages fails the build, naming the segments that overflowed."""
+    overflowing = layout.overflows(budget)
+    if layout.pages == budget.pages and not overflowing:
+        return
+    part = overflowing[0] if overflowing else None
+    page = min(part.end, part.budget_end + 1) if part else min(layout.pages, budget.pages + 1)
+    renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
+    cited = [renditions[key] for key in layout.segments[page - 1] if key in renditions]
+    where = f"'{part.id}' ends on page {part.end}, its budget ends on page {part.budget_end}" if part else (
+        f"{layout.pages} pages, the budget is {budget.pages}"
+    )
+    names = "; ".join(f"line {r.line} “{r.msgid[:40]}”" for r in cited[:4])
+    path = project.catalog_path(translator.locale) if not translator.is_source else project.brochure_path
+    line = cited[0].line if cited and cited[0].line else 1
+    raise LayoutError(path, line, f"{translator.locale}: {where}; on page {page}: {names}")
+
+
+def write_previews(folder: Path, images: list[bytes]) -> None:
+    for number, image in enumerate(images, start=1):
+        write_atomic(folder / f"page-{number}.png", image)
+    for stale in folder.glob("page-*.png"):
+        if int(stale.stem.removeprefix("page-") or 0) > len(images):
+            stale.unlink()
 
 
 def make_edition(project: Project, inputs: Inputs, translator: Translator, facts: LocalFacts) -> Edition:

@@ -35,6 +35,10 @@ class Project:
         return self.source_dir / "data.toml"
 
     @property
+    def layout_path(self) -> Path:
+        return self.source_dir / "layout.toml"
+
+    @property
     def templates_dir(self) -> Path:
         return self.source_dir / "templates"
 

@@ -71,3 +71,21 @@ def render_pdf(html: str, source_dir: Path, identifier: str) -> RenderedPdf:
         pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
     )
     return RenderedPdf(data=data, pages=len(document.pages), document=document)
+
+
+def page_previews(data: bytes, scale: float = 1.0) -> list[bytes]:
+    """PNG images of each page (scale 1 is 72 dpi), for readers without a PDF viewer."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    images = []
+    try:
+        for page in document:
+            stream = io.BytesIO()
+            page.render(scale=scale).to_pil().save(stream, format="PNG", optimize=True)
+            images.append(stream.getvalue())
+    finally:
+        document.close()
+    return images

@@ -1,0 +1,617 @@
+"""Turn a catalog and its template into findings a translator can act on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import polib
+from babel.messages.plurals import get_plural
+
+from .catalogs import read_catalog
+from .errors import display_path
+from .markup import PLACEHOLDER, markup_signature, placeholders, plain_text
+from .translate import Status, printf_names
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the page would be wrong or unsafe: `check` fails
+    WARNING = "warning"  # worth a look: `check --strict` fails
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: Path
+    line: int  # of the entry's msgid, counted from 1
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {
+            "path": display_path(self.path),
+            "line": self.line,
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Template messages by state, counted in messages and in the words of their msgids."""
+
+    locale: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    translated_words: int
+    fuzzy_words: int
+    untranslated_words: int
+
+    @property
+    def messages(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def words(self) -> int:
+        return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    @property
+    def percent(self) -> float:
+        """Share of the source's words whose translation is published (translated, not fuzzy)."""
+        return 100.0 * self.translated_words / self.words if self.words else 100.0
+
+    def as_dict(self) -> dict[str, str | int | float]:
+        return {
+            "locale": self.locale,
+            "translated": self.translated,
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "translated_words": self.translated_words,
+            "fuzzy_words": self.fuzzy_words,
+            "untranslated_words": self.untranslated_words,
+            "percent": round(self.percent, 1),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogContext:
+    """What a catalog-level check looks at."""
+
+    catalog: polib.POFile
+    template: polib.POFile
+    text: str  # the catalog file, to cite header lines
+    locale: str
+    threshold: float
+
+
+# An entry's text: (source, translation, locale) -> one message per problem.
+TextCheck = Callable[[str, str, str], Iterator[str]]
+# An entry as a whole: (entry, locale) -> messages.
+EntryCheck = Callable[[polib.POEntry, str], Iterator[str]]
+# The catalog as a whole -> (line, message) pairs.
+CatalogCheck = Callable[[CatalogContext], Iterator[tuple[int, str]]]
+F = TypeVar("F", TextCheck, EntryCheck, CatalogCheck)
+
+
+@dataclass(frozen=True, slots=True)
+class Check(Generic[F]):
+    code: str
+    severity: Severity
+    function: F
+    description: str
+
+
+# ---------------------------------------------------------------- vocabulary
+
+NO_BREAK_SPACES = "\u202f\u00a0"
+ACRONYMS = (
+    "ISECG", "ASI", "CNES", "CNSA", "CSA", "CSIRO", "DLR", "ESA",
+    "ISRO", "JAXA", "KARI", "NASA", "NSAU", "Roscosmos", "UKSA",
+)  # fmt: skip
+# Written exactly so in every language; they come from source/data.toml.
+TERMS = (*ACRONYMS, "ISECG@esa.int", "globalspaceexploration.org")
+TERM_PATTERNS = {term: re.compile(rf"(?<![\w@]){re.escape(term)}(?![\w@])") for term in TERMS}
+
+ANY_LOCALE = frozenset({"*"})
+# Messages a translation may rightly leave as the source has them. The key is a regular
+# expression that the whole msgid (placeholders removed) must match; the value, the languages
+# (or locales) in which that is normal.
+SAME_AS_SOURCE_ALLOWED: dict[str, frozenset[str]] = {
+    r"[\W\d_]*": ANY_LOCALE,  # no letters: numbers, punctuation, placeholders
+    rf"(?:{'|'.join(ACRONYMS)}|[\W\d_])+": ANY_LOCALE,
+    r"PDF\b.*": ANY_LOCALE,
+    # The group's own name, which some editions keep in English; and names of people.
+    r"International Space Exploration Coordination Group": ANY_LOCALE,
+    r"Konstantin E\. Tsiolkovsky|Socrates|Lao Tzu": ANY_LOCALE,
+    r"Contact": frozenset({"fr", "nl", "ro"}),
+    r"Website": frozenset({"de", "nl"}),
+    r"E-mail": frozenset({"it", "nl", "pt"}),
+}
+
+# Repeated words that grammar allows: German relative pronoun + article, French reflexives.
+LEGITIMATE_DOUBLES: dict[str, frozenset[str]] = {
+    "de": frozenset({"das", "dem", "den", "der", "des", "die"}),
+    "fr": frozenset({"nous", "vous"}),
+}
+
+# Usual length of a translation, as a multiple of the English source's, for long segments.
+LENGTH_BANDS: dict[str, tuple[float, float]] = {"de": (0.8, 1.6), "fr": (0.8, 1.5), "it": (0.8, 1.5)}
+LENGTH_MIN_SOURCE = 40
+
+# Where French wants a no-break space before a mark; Canadian usage keeps it only before a colon.
+FRENCH_SPACED_MARKS: dict[str, str] = {"fr": ";:!?", "fr_CA": ":"}
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteStyle:
+    opening: str
+    closing: str
+    foreign: str  # marks that open or close other languages' quotations
+    example: str
+
+
+QUOTE_STYLES: dict[str, QuoteStyle] = {
+    "de": QuoteStyle("„", "“", "«»”", "„…“"),
+    "de_CH": QuoteStyle("«", "»", "„”", "«…»"),
+    "fr": QuoteStyle("«", "»", "„", "«\u202f…\u202f»"),
+    "it": QuoteStyle("«", "»", "„", "«…»"),
+}
+
+# Text that is copied, never typeset: link targets, code, tags, URLs, e-mail, placeholders.
+VERBATIM = re.compile(
+    r"\]\([^)]*\)|`[^`]*`|<[^<>]*>"
+    r"|\b(?:https?|ftp)://\S+|\bwww\.\S+|\bmailto:\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\{[a-z_]+\}|%\(\w+\)s|&#?\w+;"
+)
+HTML_TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|!--.*?)>", re.DOTALL)
+SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:|\bdata\s*:\s*[\w.+-]+/[\w.+-]+", re.IGNORECASE)
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+|\bmailto:[^\s<>()\[\]]+")
+TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+PRINTF_NAME = re.compile(r"%\(\w+\)s")
+DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.IGNORECASE)
+# Closing quotes, brackets and emphasis marks may follow a sentence's final mark.
+TRAILERS = " \t\n\u00a0\u202f\"'’”“»«›‹)]*_"
+FINAL_MARKS = {".": ".", ":": ":", "?": "?", "!": "!", "…": "…", "？": "?", "！": "!", "؟": "?", "。": "."}
+
+
+def language(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0]
+
+
+def for_locale(table: dict[str, Any], locale: str) -> Any:
+    """The entry of `table` for `locale` (pt_BR), else for its language (pt), else None."""
+    locale = locale.replace("-", "_")
+    return table.get(locale, table.get(language(locale)))
+
+
+def masked(text: str) -> str:
+    """`text` with its verbatim parts blanked out, keeping every other character in place."""
+    return VERBATIM.sub(lambda match: "x" * len(match[0]), text)
+
+
+def differences(source: Counter[Any], translation: Counter[Any], name: Callable[[Any], str]) -> Iterator[str]:
+    for item in sorted(source.keys() | translation.keys(), key=str):
+        if source[item] != translation[item]:
+            yield f"{name(item)}: {source[item]} in the source, {translation[item]} in the translation"
+
+
+def near(text: str, index: int) -> str:
+    return text[max(0, index - 15) : index + 3].strip()
+
+
+# ---------------------------------------------------------------- checks of one text
+
+
+def check_markup(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    yield from differences(markup_signature(msgid), markup_signature(msgstr), markup_name)
+
+
+def markup_name(item: tuple[str, str]) -> str:
+    kind, target = item
+    names = {"em": "emphasis *…*", "strong": "strong emphasis **…**", "link": f"link […]({target})"}
+    return names.get(kind, f"{kind} {target}")
+
+
+def check_placeholder(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
+    source, translation = printf_names(msgid), printf_names(msgstr)
+    if source is not None and translation is None:
+        yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
+    elif source is None and translation is not None:
+        yield "the source has a literal '%'; keep it as the source writes it"
+    elif source is not None and translation is not None:
+        yield from differences(source, translation, lambda name: f"placeholder %({name})s")
+
+
+def check_injection(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    for tag in new_matches(HTML_TAG, msgid, msgstr):
+        yield f"raw HTML {tag!r}: write Markdown (*…*, **…**, [text](target)) as the source does"
+    for scheme in new_matches(SCRIPT_URL, msgid, msgstr):
+        yield f"{scheme!r} address: never allowed in a translation"
+    for url in new_matches(URL, msgid, msgstr):
+        yield f"address {url} is not in the source; keep the source's addresses"
+    for syntax in new_matches(TEMPLATE_SYNTAX, msgid, msgstr):
+        yield f"template syntax {syntax!r} is not in the source"
+
+
+def new_matches(pattern: re.Pattern[str], msgid: str, msgstr: str) -> list[str]:
+    """What `pattern` finds in the translation but not in the source, in order, once each."""
+    found = [match.rstrip(".,;:!?") for match in pattern.findall(msgstr)]
+    known = {match.rstrip(".,;:!?") for match in pattern.findall(msgid)}
+    return [match for match in dict.fromkeys(found) if match not in known]
+
+
+def check_terms(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    for term, pattern in TERM_PATTERNS.items():
+        if pattern.search(msgid) and not pattern.search(msgstr):
+            yield f"{term} is missing; keep names, acronyms and addresses exactly as the source has them"
+
+
+def check_same_as_source(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    if msgstr == msgid and not same_as_source_allowed(msgid, locale):
+        yield "the translation is the English source unchanged; translate it"
+
+
+def same_as_source_allowed(msgid: str, locale: str) -> bool:
+    bare = PRINTF_NAME.sub("", PLACEHOLDER.sub("", msgid)).strip()
+    wanted = {"*", locale.replace("-", "_"), language(locale)}
+    return any(
+        re.fullmatch(pattern, bare) and not locales.isdisjoint(wanted)
+        for pattern, locales in SAME_AS_SOURCE_ALLOWED.items()
+    )
+
+
+def check_whitespace(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    for end, source, translation in (
+        ("leading", leading(msgid), leading(msgstr)),
+        ("trailing", leading(msgid[::-1])[::-1], leading(msgstr[::-1])[::-1]),
+    ):
+        if source != translation:
+            yield f"{end} whitespace {translation!r} differs from the source's {source!r}"
+
+
+def leading(text: str) -> str:
+    return text[: len(text) - len(text.lstrip())]
+
+
+def check_punctuation(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    source, translation = final_mark(msgid), final_mark(msgstr)
+    if source != translation:
+        yield f"the source ends with {source or 'no mark'!r}, the translation with {translation or 'no mark'!r}"
+
+
+def final_mark(text: str) -> str:
+    """The mark that ends `text`'s last sentence ('' if none); '...' counts as '…'."""
+    text = text.rstrip(TRAILERS)
+    if text.endswith("..."):
+        return "…"
+    return FINAL_MARKS.get(text[-1:], "")
+
+
+def check_doubled_word(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    allowed = for_locale(LEGITIMATE_DOUBLES, locale) or frozenset()
+    for match in DOUBLED_WORD.finditer(unicodedata.normalize("NFC", msgstr)):
+        if match[1].casefold() not in allowed:
+            yield f"doubled word {match[0]!r}"
+
+
+def check_fr_spacing(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    marks = for_locale(FRENCH_SPACED_MARKS, locale)
+    if marks is None:
+        return
+    text = masked(msgstr)
+    for index, char in enumerate(text):
+        if char in marks and not spaced_before(text, index):
+            yield f"{space_problem(text[index - 1:index])} before {char!r} in {near(msgstr, index)!r}; {FR_SPACE_FIX}"
+        elif char == "«" and text[index + 1 : index + 2] not in ("", *NO_BREAK_SPACES):
+            yield f"{space_problem(text[index + 1])} after '«' in {near(msgstr, index + 2)!r}; {FR_SPACE_FIX}"
+        elif char == "»" and index and text[index - 1] not in NO_BREAK_SPACES:
+            yield f"{space_problem(text[index - 1])} before '»' in {near(msgstr, index)!r}; {FR_SPACE_FIX}"
+
+
+FR_SPACE_FIX = "type a narrow no-break space (U+202F)"
+
+
+def spaced_before(text: str, index: int) -> bool:
+    before, after = text[index - 1 : index], text[index + 1 : index + 2]
+    return (
+        index == 0
+        or before in NO_BREAK_SPACES
+        or (before in "?!" and text[index] in "?!")  # ?! and !! share one space
+        or (text[index] == ":" and before.isdigit() and after.isdigit())  # 10:30, 1:2
+    )
+
+
+def space_problem(before: str) -> str:
+    return "plain space" if before.isspace() else "no space"
+
+
+def check_quotes(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    style: QuoteStyle | None = for_locale(QUOTE_STYLES, locale)
+    if style is None:
+        return
+    text = masked(msgstr)
+    if '"' in text:
+        yield f'straight quotation mark ("); quote with {style.example}'
+    if "'" in text:
+        yield "straight apostrophe ('); write the typographic apostrophe ’"
+    for mark in dict.fromkeys(char for char in text if char in style.foreign):
+        yield f"{mark!r} is not a quotation mark of this language; quote with {style.example}"
+    if text.count(style.opening) != text.count(style.closing):
+        yield f"unbalanced quotation marks: {text.count(style.opening)} {style.opening!r} and {text.count(style.closing)} {style.closing!r}"
+
+
+def check_length(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    band = for_locale(LENGTH_BANDS, locale)
+    if band is None or len(msgid) < LENGTH_MIN_SOURCE:
+        return
+    ratio = len(msgstr) / len(msgid)
+    low, high = band
+    if not low <= ratio <= high:
+        yield f"the translation is {ratio:.2f} × as long as the source (usually {low}–{high} ×); is text missing or added?"
+
+
+# ---------------------------------------------------------------- checks of one entry
+
+
+def check_untranslated(entry: polib.POEntry, locale: str) -> Iterator[str]:
+    if "fuzzy" in entry.flags:
+        return
+    forms = translations(entry)
+    if not any(text for _, text in forms):
+        yield "not translated yet; the page shows the English source"
+    elif entry.msgid_plural:
+        for index, (_, text) in enumerate(forms):
+            if not text:
+                yield f"msgstr[{index}] is empty"
+
+
+def check_fuzzy(entry: polib.POEntry, locale: str) -> Iterator[str]:
+    if "fuzzy" in entry.flags:
+        yield "marked fuzzy: review the translation, then remove the fuzzy flag; until then the page shows the English"
+
+
+def check_plurals(entry: polib.POEntry, locale: str) -> Iterator[str]:
+    if not entry.msgid_plural:
+        return
+    count = get_plural(locale.replace("-", "_")).num_plurals
+    if sorted(entry.msgstr_plural) != list(range(count)):
+        found = ", ".join(f"msgstr[{index}]" for index in sorted(entry.msgstr_plural)) or "none"
+        yield f"{locale} has {count} plural forms, msgstr[0] to msgstr[{count - 1}]; this entry has {found}"
+
+
+def translations(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(source, translation) pairs: msgstr[0] renders the msgid, the other forms the msgid_plural."""
+    if not entry.msgid_plural:
+        return [(entry.msgid, entry.msgstr)]
+    forms = entry.msgstr_plural
+    return [(entry.msgid if index == 0 else entry.msgid_plural, forms[index]) for index in sorted(forms)]
+
+
+# ---------------------------------------------------------------- checks of the catalog
+
+
+def check_header(context: CatalogContext) -> Iterator[tuple[int, str]]:
+    metadata, text, locale = context.catalog.metadata, context.text, context.locale
+    charset = re.search(r"charset=([\w-]+)", metadata.get("Content-Type", ""))
+    if charset is None or charset[1].lower() != "utf-8":
+        yield header_line(text, "Content-Type"), "Content-Type must say charset=UTF-8 (and the file be UTF-8)"
+    declared = metadata.get("Language", "").strip()
+    if declared.replace("-", "_") != locale.replace("-", "_"):
+        yield header_line(text, "Language"), f"Language is {declared!r}; this is the catalog of {locale!r}"
+    yield from check_plural_forms(metadata.get("Plural-Forms", ""), locale, header_line(text, "Plural-Forms"))
+
+
+def check_plural_forms(declared: str, locale: str, line: int) -> Iterator[tuple[int, str]]:
+    rule = get_plural(locale.replace("-", "_"))
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", declared)
+    if (
+        match is None
+        or int(match[1]) != rule.num_plurals
+        or expression(match[2]) != expression(rule.plural_expr)
+    ):
+        yield line, f"Plural-Forms must be {str(rule)!r} for {locale} (CLDR); it is {declared!r}"
+
+
+def expression(text: str) -> str:
+    """A plural expression without spaces or redundant outer parentheses."""
+    text = re.sub(r"\s+", "", text)
+    while text.startswith("(") and text.endswith(")") and balanced(text[1:-1]):
+        text = text[1:-1]
+    return text
+
+
+def balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def header_line(text: str, field: str) -> int:
+    """The line of a header field in the catalog, else of the header itself."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f'"{field}:'):
+            return number
+    return first_msgid_line(text)
+
+
+def first_msgid_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("msgid "):
+            return number
+    return 1
+
+
+def check_completeness(context: CatalogContext) -> Iterator[tuple[int, str]]:
+    stats = compute_stats(context.catalog, context.template, context.locale)
+    if stats.percent < context.threshold:
+        yield first_msgid_line(context.text), (
+            f"{stats.percent:.0f}% of the source's words are translated; publishing needs {context.threshold:g}%"
+        )
+
+
+def check_outdated(context: CatalogContext) -> Iterator[tuple[int, str]]:
+    template = {key(entry) for entry in messages(context.template)}
+    catalog = {key(entry) for entry in messages(context.catalog)}
+    if missing := len(template - catalog):
+        yield first_msgid_line(context.text), f"{missing} messages of the template are missing; run 'brochure update'"
+    for entry in messages(context.catalog):
+        if key(entry) not in template:
+            yield msgid_line(entry, context.text), "no longer in the template; run 'brochure update'"
+
+
+# ---------------------------------------------------------------- the registry
+
+ENTRY_CHECKS: tuple[Check[EntryCheck], ...] = (
+    Check("untranslated", Severity.WARNING, check_untranslated, "a message without translation"),
+    Check("fuzzy", Severity.WARNING, check_fuzzy, "a translation marked fuzzy, waiting for review"),
+    Check("plurals", Severity.ERROR, check_plurals, "a plural message without exactly the language's forms"),
+)
+TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
+    Check("markup", Severity.ERROR, check_markup, "emphasis, strong emphasis and links differ from the source"),
+    Check("placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"),
+    Check("injection", Severity.ERROR, check_injection, "raw HTML, script or foreign addresses, template syntax"),
+    Check("terms", Severity.ERROR, check_terms, "ISECG, an agency acronym or a contact address went missing"),
+    Check("same-as-source", Severity.WARNING, check_same_as_source, "the translation is the source unchanged"),
+    Check("whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"),
+    Check("punctuation", Severity.WARNING, check_punctuation, "the final mark (. : ? ! …) differs"),
+    Check("doubled-word", Severity.WARNING, check_doubled_word, "a word typed twice in a row"),
+    Check("fr-spacing", Severity.ERROR, check_fr_spacing, "French: no-break space missing before ; : ! ? or in « »"),
+    Check("quotes", Severity.WARNING, check_quotes, "straight or foreign quotation marks and apostrophes"),
+    Check("length", Severity.WARNING, check_length, "a long segment much shorter or longer than usual"),
+)
+CATALOG_CHECKS: tuple[Check[CatalogCheck], ...] = (
+    Check("header", Severity.ERROR, check_header, "charset, Language or Plural-Forms of the header is wrong"),
+    Check("completeness", Severity.WARNING, check_completeness, "too few of the source's words translated"),
+    Check("outdated", Severity.WARNING, check_outdated, "catalog and template disagree; run 'brochure update'"),
+)
+CHECKS: tuple[Check[Any], ...] = (*ENTRY_CHECKS, *TEXT_CHECKS, *CATALOG_CHECKS)
+CODES = frozenset(check.code for check in CHECKS)
+
+
+# ---------------------------------------------------------------- running them
+
+
+def check_catalog(
+    catalog_path: Path,
+    template_path: Path,
+    locale: str,
+    threshold: float,
+    ignore: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Every finding of every check not in `ignore`, sorted by line."""
+    catalog, template = read_catalog(catalog_path), read_catalog(template_path)
+    text = catalog_path.read_text(encoding="utf-8")
+    context = CatalogContext(catalog, template, text, locale, threshold)
+    found = [
+        *entry_findings(catalog_path, context),
+        *catalog_findings(catalog_path, context),
+    ]
+    return sorted((finding for finding in found if finding.code not in ignore), key=lambda finding: finding.line)
+
+
+def entry_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
+    for entry in messages(context.catalog):
+        line = msgid_line(entry, context.text)
+        for check in ENTRY_CHECKS:
+            for message in check.function(entry, context.locale):
+                yield Finding(path, line, check.severity, check.code, message)
+        if "fuzzy" in entry.flags:
+            continue  # never published; its text is checked once the flag goes
+        for source, translation in translations(entry):
+            yield from text_findings(path, line, source, translation, context.locale)
+
+
+def text_findings(path: Path, line: int, source: str, translation: str, locale: str) -> Iterator[Finding]:
+    if not translation:
+        return
+    for check in TEXT_CHECKS:
+        for message in check.function(source, translation, locale):
+            yield Finding(path, line, check.severity, check.code, message)
+
+
+def catalog_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
+    for check in CATALOG_CHECKS:
+        for line, message in check.function(context):
+            yield Finding(path, line, check.severity, check.code, message)
+
+
+def messages(catalog: polib.POFile) -> list[polib.POEntry]:
+    """The live entries: no header, no obsolete ones."""
+    return [entry for entry in catalog if entry.msgid and not entry.obsolete]
+
+
+def key(entry: polib.POEntry) -> tuple[str, str]:
+    return (entry.msgctxt or "", entry.msgid)
+
+
+def msgid_line(entry: polib.POEntry, text: str) -> int:
+    """polib's `linenum` is where the entry's comments start; translators look for the msgid."""
+    lines = text.splitlines()
+    for index in range(int(entry.linenum) - 1, len(lines)):
+        if lines[index].startswith("msgid "):
+            return index + 1
+    return int(entry.linenum)
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def catalog_stats(catalog_path: Path, template_path: Path) -> Stats:
+    catalog = read_catalog(catalog_path)
+    return compute_stats(catalog, read_catalog(template_path), catalog_locale(catalog_path, catalog))
+
+
+def catalog_locale(path: Path, catalog: polib.POFile) -> str:
+    """The locale its folder names (locales/de/LC_MESSAGES/x.po), else its Language header."""
+    if path.parent.name == "LC_MESSAGES":
+        return path.parent.parent.name
+    return str(catalog.metadata.get("Language", "")).strip()
+
+
+def compute_stats(catalog: polib.POFile, template: polib.POFile, locale: str) -> Stats:
+    entries = {key(entry): entry for entry in messages(catalog)}
+    counts: Counter[Status] = Counter()
+    words: Counter[Status] = Counter()
+    for message in messages(template):
+        status = entry_status(entries.get(key(message)))
+        counts[status] += 1
+        words[status] += word_count(message.msgid)
+    return Stats(
+        locale=locale,
+        translated=counts[Status.TRANSLATED],
+        fuzzy=counts[Status.FUZZY],
+        untranslated=counts[Status.UNTRANSLATED],
+        translated_words=words[Status.TRANSLATED],
+        fuzzy_words=words[Status.FUZZY],
+        untranslated_words=words[Status.UNTRANSLATED],
+    )
+
+
+def entry_status(entry: polib.POEntry | None) -> Status:
+    if entry is None:
+        return Status.UNTRANSLATED
+    if "fuzzy" in entry.flags:
+        return Status.FUZZY
+    forms = [text for _, text in translations(entry)]
+    return Status.TRANSLATED if forms and all(forms) else Status.UNTRANSLATED
+
+
+def word_count(msgid: str) -> int:
+    """Words as a reader counts them: runs between spaces that hold a letter or digit."""
+    text = PRINTF_NAME.sub(" ", PLACEHOLDER.sub(" ", plain_text(msgid, {})))
+    return sum(1 for token in text.split() if any(char.isalnum() for char in token))

@@ -1,0 +1,85 @@
+"""Turn WeasyPrint's laid-out pages into where each part of the brochure falls, against the budget."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BrochureError, line_of
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    pages: int
+    starts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    id: str
+    start: int
+    end: int
+    budget_start: int
+    budget_end: int
+
+    @property
+    def fits(self) -> bool:
+        return self.start == self.budget_start and self.end <= self.budget_end
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each part starts and ends (pages counted from 1), and the segments on each page."""
+
+    pages: int
+    parts: tuple[Part, ...]
+    segments: tuple[tuple[str, ...], ...]
+
+    def overflows(self, budget: Budget) -> list[Part]:
+        return [part for part in self.parts if not part.fits] if self.parts else []
+
+    def fits(self, budget: Budget) -> bool:
+        return self.pages == budget.pages and not self.overflows(budget)
+
+
+def read_budget(path: Path) -> Budget:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise BrochureError(path, 1, "file not found; the design's page budget must be here") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BrochureError(path, getattr(error, "lineno", 1), f"invalid TOML: {error.msg}") from None
+    starts = data.get("starts")
+    if not isinstance(data.get("pages"), int) or not isinstance(starts, dict):
+        raise BrochureError(path, line_of(text, "pages"), "needs 'pages = N' and a [starts] table")
+    return Budget(pages=data["pages"], starts={str(key): int(value) for key, value in starts.items()})
+
+
+def inspect_layout(document: Any, budget: Budget) -> Layout:
+    """Read the anchors and the segment keys (data-msg) of every laid-out page."""
+    first_page: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, number)
+    ids = sorted(budget.starts, key=budget.starts.__getitem__)
+    parts = []
+    for index, part_id in enumerate(ids):
+        start = first_page.get(part_id, 0)
+        following = [first_page.get(other, 0) for other in ids[index + 1 :]]
+        end = (following[0] - 1) if following and following[0] else len(document.pages)
+        budget_end = (budget.starts[ids[index + 1]] - 1) if index + 1 < len(ids) else budget.pages
+        parts.append(Part(part_id, start, end, budget.starts[part_id], budget_end))
+    segments = tuple(tuple(dict.fromkeys(page_segments(page))) for page in document.pages)
+    return Layout(pages=len(document.pages), parts=tuple(parts), segments=segments)
+
+
+def page_segments(page: Any) -> Iterator[str]:
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        key = element.get("data-msg") if element is not None else None
+        if key:
+            yield key
