@@ -225,13 +225,18 @@ def markup_name(item: tuple[str, str]) -> str:
 
 def check_placeholder(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
     yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
-    source, translation = printf_names(msgid), printf_names(msgstr)
-    if source is not None and translation is None:
+    if stray_percent(msgstr) and not stray_percent(msgid):
         yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
-    elif source is None and translation is not None:
+    elif stray_percent(msgid) and not stray_percent(msgstr):
         yield "the source has a literal '%'; keep it as the source writes it"
-    elif source is not None and translation is not None:
+    source, translation = printf_names(msgid), printf_names(msgstr)
+    if source is not None and translation is not None:
         yield from differences(source, translation, lambda name: f"placeholder %({name})s")
+
+
+def stray_percent(text: str) -> bool:
+    """A '%' that is neither %% nor part of %(name)s (printf_names misses one at the very end)."""
+    return "%" in PRINTF_NAME.sub("", text.replace("%%", ""))
 
 
 def check_injection(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
@@ -239,16 +244,17 @@ def check_injection(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         yield f"raw HTML {tag!r}: write Markdown (*…*, **…**, [text](target)) as the source does"
     for scheme in new_matches(SCRIPT_URL, msgid, msgstr):
         yield f"{scheme!r} address: never allowed in a translation"
-    for url in new_matches(URL, msgid, msgstr):
+    for url in new_matches(URL, msgid, msgstr, trailing=".,;:!?"):
         yield f"address {url} is not in the source; keep the source's addresses"
     for syntax in new_matches(TEMPLATE_SYNTAX, msgid, msgstr):
         yield f"template syntax {syntax!r} is not in the source"
 
 
-def new_matches(pattern: re.Pattern[str], msgid: str, msgstr: str) -> list[str]:
-    """What `pattern` finds in the translation but not in the source, in order, once each."""
-    found = [match.rstrip(".,;:!?") for match in pattern.findall(msgstr)]
-    known = {match.rstrip(".,;:!?") for match in pattern.findall(msgid)}
+def new_matches(pattern: re.Pattern[str], msgid: str, msgstr: str, trailing: str = "") -> list[str]:
+    """What `pattern` finds in the translation but not in the source, in order, once each;
+    `trailing` are characters that end a sentence rather than the match (after a URL)."""
+    found = [match.rstrip(trailing) for match in pattern.findall(msgstr)]
+    known = {match.rstrip(trailing) for match in pattern.findall(msgid)}
     return [match for match in dict.fromkeys(found) if match not in known]
 
 

@@ -131,6 +131,3 @@ def test_report_lists_every_locale_with_its_pages(built: Path) -> None:
     assert set(pages) == set(LOCALES)
     assert all(count >= 6 for count in pages.values())
 
-
-def test_build_leaves_the_work_tree_alone() -> None:
-    assert not (ROOT / "tests" / "output").exists()
