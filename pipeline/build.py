@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .catalogs import published_entries, read_catalog
+from .checks import catalog_stats
 from .config import Project
 from .errors import BrochureError
 from .facts import Facts, LocalFacts, localize, read_facts
@@ -142,6 +143,13 @@ def last_commit_time(project: Project) -> str:
 
 
 def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOptions) -> LocaleReport:
+    percent = completeness(project, locale)
+    if percent < project.publish_threshold:
+        note = f"{percent:.0f}% of words translated, below the {project.publish_threshold:.0f}% threshold"
+        LOGGER.warning("%s is not published: %s", locale, note)
+        report = LocaleReport(locale, language_name(locale), False, 0, 0, 0.0, {}, note)
+        write_text_atomic(options.out / locale / LOCALE_REPORT, to_json(report))
+        return report
     started = time.perf_counter()
     translator = inputs.translators[locale]
     facts = localize(inputs.facts, locale)
@@ -171,6 +179,12 @@ def build_locale(project: Project, inputs: Inputs, locale: str, options: BuildOp
     )
     write_text_atomic(folder / LOCALE_REPORT, to_json(report))
     return report
+
+
+def completeness(project: Project, locale: str) -> float:
+    if locale == project.source_locale:
+        return 100.0
+    return catalog_stats(project.catalog_path(locale), project.template_path).percent
 
 
 def check_layout(project: Project, translator: Translator, layout: Layout, budget: Budget) -> None:
@@ -249,7 +263,7 @@ def to_json(report: object) -> str:
 
 def chooser_entry(project: Project, inputs: Inputs, report: LocaleReport) -> dict[str, object]:
     translator = inputs.translators[report.locale]
-    pages = translator.translate("PDF, %(num)s page", "PDF, %(num)s pages", report.pages).text
+    pages = translator.translate("PDF, %(num)s page", "PDF, %(num)s pages", report.pages, printf=True).text
     return {
         "lang": report.locale,
         "dir": "ltr",

@@ -31,7 +31,8 @@ def read_catalog(path: Path) -> polib.POFile:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise BrochureError(path, 1, "catalog not found; create it with 'brochure init'") from None
+        hint = "run 'brochure extract'" if path.suffix == ".pot" else "create it with 'brochure init'"
+        raise BrochureError(path, 1, f"catalog not found; {hint}") from None
     except OSError as error:
         raise BrochureError(path, 1, f"cannot read the catalog: {error.strerror}") from None
     try:
@@ -46,7 +47,19 @@ def read_catalog(path: Path) -> polib.POFile:
     except (OSError, ValueError, UnicodeError) as error:
         raise BrochureError(path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}") from None
     catalog.fpath = str(path)
+    point_at_msgids(catalog, text)
     return catalog
+
+
+def point_at_msgids(catalog: polib.POFile, text: str) -> None:
+    """polib counts an entry from its first comment; translators look for the msgid line."""
+    lines = text.splitlines()
+    for entry in catalog:
+        number = entry.linenum
+        while number <= len(lines) and not lines[number - 1].lstrip("#~ ").startswith("msgid"):
+            number += 1
+        if number <= len(lines):
+            entry.linenum = number
 
 
 def check_charset(text: str, path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -34,7 +34,9 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
+        return (
+            f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
+        )
 
     def as_dict(self) -> dict[str, str | int]:
         return {
@@ -102,6 +104,7 @@ EntryCheck = Callable[[polib.POEntry, str], Iterator[str]]
 # The catalog as a whole -> (line, message) pairs.
 CatalogCheck = Callable[[CatalogContext], Iterator[tuple[int, str]]]
 F = TypeVar("F", TextCheck, EntryCheck, CatalogCheck)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ ACRONYMS = (
     "ISECG", "ASI", "CNES", "CNSA", "CSA", "CSIRO", "DLR", "ESA",
     "ISRO", "JAXA", "KARI", "NASA", "NSAU", "Roscosmos", "UKSA",
 )  # fmt: skip
-# Written exactly so in every language; they come from source/data.toml.
+# Written exactly so in every language (as in source/data.toml).
 TERMS = (*ACRONYMS, "ISECG@esa.int", "globalspaceexploration.org")
 TERM_PATTERNS = {term: re.compile(rf"(?<![\w@]){re.escape(term)}(?![\w@])") for term in TERMS}
 
@@ -146,7 +149,11 @@ LEGITIMATE_DOUBLES: dict[str, frozenset[str]] = {
 }
 
 # Usual length of a translation, as a multiple of the English source's, for long segments.
-LENGTH_BANDS: dict[str, tuple[float, float]] = {"de": (0.8, 1.6), "fr": (0.8, 1.5), "it": (0.8, 1.5)}
+LENGTH_BANDS: dict[str, tuple[float, float]] = {
+    "de": (0.8, 1.6),
+    "fr": (0.8, 1.5),
+    "it": (0.8, 1.5),
+}
 LENGTH_MIN_SOURCE = 40
 
 # Where French wants a no-break space before a mark; Canadian usage keeps it only before a colon.
@@ -176,20 +183,32 @@ VERBATIM = re.compile(
 )
 HTML_TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|!--.*?)>", re.DOTALL)
 SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:|\bdata\s*:\s*[\w.+-]+/[\w.+-]+", re.IGNORECASE)
-URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+|\bmailto:[^\s<>()\[\]]+")
+URL = re.compile(
+    r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+|\bmailto:[^\s<>()\[\]]+"
+)
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
 PRINTF_NAME = re.compile(r"%\(\w+\)s")
 DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.IGNORECASE)
 # Closing quotes, brackets and emphasis marks may follow a sentence's final mark.
 TRAILERS = " \t\n\u00a0\u202f\"'’”“»«›‹)]*_"
-FINAL_MARKS = {".": ".", ":": ":", "?": "?", "!": "!", "…": "…", "？": "?", "！": "!", "؟": "?", "。": "."}
+FINAL_MARKS = {
+    ".": ".",
+    ":": ":",
+    "?": "?",
+    "!": "!",
+    "…": "…",
+    "？": "?",
+    "！": "!",
+    "؟": "?",
+    "。": ".",
+}
 
 
 def language(locale: str) -> str:
     return locale.replace("-", "_").split("_")[0]
 
 
-def for_locale(table: dict[str, Any], locale: str) -> Any:
+def for_locale(table: Mapping[str, V], locale: str) -> V | None:
     """The entry of `table` for `locale` (pt_BR), else for its language (pt), else None."""
     locale = locale.replace("-", "_")
     return table.get(locale, table.get(language(locale)))
@@ -200,14 +219,25 @@ def masked(text: str) -> str:
     return VERBATIM.sub(lambda match: "x" * len(match[0]), text)
 
 
-def differences(source: Counter[Any], translation: Counter[Any], name: Callable[[Any], str]) -> Iterator[str]:
+def differences(
+    source: Counter[Any], translation: Counter[Any], name: Callable[[Any], str]
+) -> Iterator[str]:
     for item in sorted(source.keys() | translation.keys(), key=str):
         if source[item] != translation[item]:
-            yield f"{name(item)}: {source[item]} in the source, {translation[item]} in the translation"
+            counts = f"{source[item]} in the source, {translation[item]} in the translation"
+            yield f"{name(item)}: {counts}"
 
 
-def near(text: str, index: int) -> str:
-    return text[max(0, index - 15) : index + 3].strip()
+def word_before(text: str, index: int) -> str:
+    """The word before `text[index]`, with the spaces between and that character: 'sont :'."""
+    match = re.search(r"\S*\s*\Z", text[:index])
+    return text[match.start() if match else index : index + 1]
+
+
+def word_after(text: str, index: int) -> str:
+    """`text[index]` with the spaces and the word after it: '« D’où'."""
+    match = re.match(r".\s*\S*", text[index:])
+    return match[0] if match else text[index:]
 
 
 # ---------------------------------------------------------------- checks of one text
@@ -224,7 +254,9 @@ def markup_name(item: tuple[str, str]) -> str:
 
 
 def check_placeholder(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
+    yield from differences(
+        placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}"
+    )
     if stray_percent(msgstr) and not stray_percent(msgid):
         yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
     elif stray_percent(msgid) and not stray_percent(msgstr):
@@ -244,24 +276,33 @@ def check_injection(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         yield f"raw HTML {tag!r}: write Markdown (*…*, **…**, [text](target)) as the source does"
     for scheme in new_matches(SCRIPT_URL, msgid, msgstr):
         yield f"{scheme!r} address: never allowed in a translation"
-    for url in new_matches(URL, msgid, msgstr, trailing=".,;:!?"):
-        yield f"address {url} is not in the source; keep the source's addresses"
+    for url in new_matches(URL, msgid, msgstr, address):
+        yield f"address {url.rstrip('.,;:!?')} is not in the source; keep the source's addresses"
     for syntax in new_matches(TEMPLATE_SYNTAX, msgid, msgstr):
         yield f"template syntax {syntax!r} is not in the source"
 
 
-def new_matches(pattern: re.Pattern[str], msgid: str, msgstr: str, trailing: str = "") -> list[str]:
-    """What `pattern` finds in the translation but not in the source, in order, once each;
-    `trailing` are characters that end a sentence rather than the match (after a URL)."""
-    found = [match.rstrip(trailing) for match in pattern.findall(msgstr)]
-    known = {match.rstrip(trailing) for match in pattern.findall(msgid)}
-    return [match for match in dict.fromkeys(found) if match not in known]
+def new_matches(
+    pattern: re.Pattern[str], msgid: str, msgstr: str, same: Callable[[str], str] = str
+) -> list[str]:
+    """What `pattern` finds in the translation but not in the source, once each; matches that
+    `same` maps to one value count as one."""
+    known = {same(match) for match in pattern.findall(msgid)}
+    found = [match for match in pattern.findall(msgstr) if same(match) not in known]
+    return list(dict.fromkeys(found))
+
+
+def address(url: str) -> str:
+    """What a URL points to: https://www.x.org/ and www.x.org are the same; a final '.' ends
+    the sentence, not the address."""
+    url = re.sub(r"^(?:https?://|ftp://|mailto:)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    return url.rstrip(".,;:!?/").lower()
 
 
 def check_terms(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
     for term, pattern in TERM_PATTERNS.items():
         if pattern.search(msgid) and not pattern.search(msgstr):
-            yield f"{term} is missing; keep names, acronyms and addresses exactly as the source has them"
+            yield f"{term} is missing; keep names, acronyms and addresses as the source has them"
 
 
 def check_same_as_source(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
@@ -292,9 +333,9 @@ def leading(text: str) -> str:
 
 
 def check_punctuation(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    source, translation = final_mark(msgid), final_mark(msgstr)
+    source, translation = final_mark(msgid) or "no mark", final_mark(msgstr) or "no mark"
     if source != translation:
-        yield f"the source ends with {source or 'no mark'!r}, the translation with {translation or 'no mark'!r}"
+        yield f"the source ends with {source!r}, the translation with {translation!r}"
 
 
 def final_mark(text: str) -> str:
@@ -318,12 +359,14 @@ def check_fr_spacing(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         return
     text = masked(msgstr)
     for index, char in enumerate(text):
-        if char in marks and not spaced_before(text, index):
-            yield f"{space_problem(text[index - 1:index])} before {char!r} in {near(msgstr, index)!r}; {FR_SPACE_FIX}"
+        if (char in marks and not spaced_before(text, index)) or (
+            char == "»" and index and text[index - 1] not in NO_BREAK_SPACES
+        ):
+            problem = space_problem(text[index - 1 : index])
+            yield f"{problem} before {char!r} in {word_before(msgstr, index)!r}; {FR_SPACE_FIX}"
         elif char == "«" and text[index + 1 : index + 2] not in ("", *NO_BREAK_SPACES):
-            yield f"{space_problem(text[index + 1])} after '«' in {near(msgstr, index + 2)!r}; {FR_SPACE_FIX}"
-        elif char == "»" and index and text[index - 1] not in NO_BREAK_SPACES:
-            yield f"{space_problem(text[index - 1])} before '»' in {near(msgstr, index)!r}; {FR_SPACE_FIX}"
+            problem = space_problem(text[index + 1])
+            yield f"{problem} after '«' in {word_after(msgstr, index)!r}; {FR_SPACE_FIX}"
 
 
 FR_SPACE_FIX = "type a narrow no-break space (U+202F)"
@@ -344,7 +387,7 @@ def space_problem(before: str) -> str:
 
 
 def check_quotes(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    style: QuoteStyle | None = for_locale(QUOTE_STYLES, locale)
+    style = for_locale(QUOTE_STYLES, locale)
     if style is None:
         return
     text = masked(msgstr)
@@ -354,8 +397,9 @@ def check_quotes(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         yield "straight apostrophe ('); write the typographic apostrophe ’"
     for mark in dict.fromkeys(char for char in text if char in style.foreign):
         yield f"{mark!r} is not a quotation mark of this language; quote with {style.example}"
-    if text.count(style.opening) != text.count(style.closing):
-        yield f"unbalanced quotation marks: {text.count(style.opening)} {style.opening!r} and {text.count(style.closing)} {style.closing!r}"
+    opened, closed = text.count(style.opening), text.count(style.closing)
+    if opened != closed:
+        yield f"{opened} × {style.opening!r} but {closed} × {style.closing!r}: marks must pair up"
 
 
 def check_length(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
@@ -365,7 +409,8 @@ def check_length(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
     ratio = len(msgstr) / len(msgid)
     low, high = band
     if not low <= ratio <= high:
-        yield f"the translation is {ratio:.2f} × as long as the source (usually {low}–{high} ×); is text missing or added?"
+        usual = f"usually {low}–{high} ×"
+        yield f"the translation is {ratio:.2f} × as long as the source ({usual}); is text missing?"
 
 
 # ---------------------------------------------------------------- checks of one entry
@@ -385,7 +430,7 @@ def check_untranslated(entry: polib.POEntry, locale: str) -> Iterator[str]:
 
 def check_fuzzy(entry: polib.POEntry, locale: str) -> Iterator[str]:
     if "fuzzy" in entry.flags:
-        yield "marked fuzzy: review the translation, then remove the fuzzy flag; until then the page shows the English"
+        yield "marked fuzzy: review it, then remove the flag; until then the page shows the English"
 
 
 def check_plurals(entry: polib.POEntry, locale: str) -> Iterator[str]:
@@ -394,15 +439,18 @@ def check_plurals(entry: polib.POEntry, locale: str) -> Iterator[str]:
     count = get_plural(locale.replace("-", "_")).num_plurals
     if sorted(entry.msgstr_plural) != list(range(count)):
         found = ", ".join(f"msgstr[{index}]" for index in sorted(entry.msgstr_plural)) or "none"
-        yield f"{locale} has {count} plural forms, msgstr[0] to msgstr[{count - 1}]; this entry has {found}"
+        wanted = f"{count} plural forms, msgstr[0] to msgstr[{count - 1}]"
+        yield f"{locale} has {wanted}; this entry has {found}"
 
 
 def translations(entry: polib.POEntry) -> list[tuple[str, str]]:
-    """(source, translation) pairs: msgstr[0] renders the msgid, the other forms the msgid_plural."""
+    """(source, translation) pairs: msgstr[0] renders the msgid, other forms the msgid_plural."""
     if not entry.msgid_plural:
         return [(entry.msgid, entry.msgstr)]
     forms = entry.msgstr_plural
-    return [(entry.msgid if index == 0 else entry.msgid_plural, forms[index]) for index in sorted(forms)]
+    return [
+        (entry.msgid if index == 0 else entry.msgid_plural, forms[index]) for index in sorted(forms)
+    ]
 
 
 # ---------------------------------------------------------------- checks of the catalog
@@ -412,11 +460,16 @@ def check_header(context: CatalogContext) -> Iterator[tuple[int, str]]:
     metadata, text, locale = context.catalog.metadata, context.text, context.locale
     charset = re.search(r"charset=([\w-]+)", metadata.get("Content-Type", ""))
     if charset is None or charset[1].lower() != "utf-8":
-        yield header_line(text, "Content-Type"), "Content-Type must say charset=UTF-8 (and the file be UTF-8)"
+        yield header_line(text, "Content-Type"), "Content-Type must declare charset=UTF-8"
     declared = metadata.get("Language", "").strip()
     if declared.replace("-", "_") != locale.replace("-", "_"):
-        yield header_line(text, "Language"), f"Language is {declared!r}; this is the catalog of {locale!r}"
-    yield from check_plural_forms(metadata.get("Plural-Forms", ""), locale, header_line(text, "Plural-Forms"))
+        yield (
+            header_line(text, "Language"),
+            f"Language is {declared!r}; this is the catalog of {locale!r}",
+        )
+    yield from check_plural_forms(
+        metadata.get("Plural-Forms", ""), locale, header_line(text, "Plural-Forms")
+    )
 
 
 def check_plural_forms(declared: str, locale: str, line: int) -> Iterator[tuple[int, str]]:
@@ -465,8 +518,10 @@ def first_msgid_line(text: str) -> int:
 def check_completeness(context: CatalogContext) -> Iterator[tuple[int, str]]:
     stats = compute_stats(context.catalog, context.template, context.locale)
     if stats.percent < context.threshold:
-        yield first_msgid_line(context.text), (
-            f"{stats.percent:.0f}% of the source's words are translated; publishing needs {context.threshold:g}%"
+        needed = f"publishing needs {context.threshold:g}%"
+        yield (
+            first_msgid_line(context.text),
+            f"{stats.percent:.0f}% of the words translated; {needed}",
         )
 
 
@@ -474,36 +529,51 @@ def check_outdated(context: CatalogContext) -> Iterator[tuple[int, str]]:
     template = {key(entry) for entry in messages(context.template)}
     catalog = {key(entry) for entry in messages(context.catalog)}
     if missing := len(template - catalog):
-        yield first_msgid_line(context.text), f"{missing} messages of the template are missing; run 'brochure update'"
+        yield (
+            first_msgid_line(context.text),
+            f"{missing} messages of the template are missing; run 'brochure update'",
+        )
     for entry in messages(context.catalog):
         if key(entry) not in template:
-            yield msgid_line(entry, context.text), "no longer in the template; run 'brochure update'"
+            yield (
+                msgid_line(entry, context.text),
+                "no longer in the template; run 'brochure update'",
+            )
 
 
 # ---------------------------------------------------------------- the registry
 
 ENTRY_CHECKS: tuple[Check[EntryCheck], ...] = (
     Check("untranslated", Severity.WARNING, check_untranslated, "a message without translation"),
-    Check("fuzzy", Severity.WARNING, check_fuzzy, "a translation marked fuzzy, waiting for review"),
-    Check("plurals", Severity.ERROR, check_plurals, "a plural message without exactly the language's forms"),
+    Check("fuzzy", Severity.WARNING, check_fuzzy, "a translation waiting for review"),
+    Check("plurals", Severity.ERROR, check_plurals, "not exactly the language's plural forms"),
 )
 TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
-    Check("markup", Severity.ERROR, check_markup, "emphasis, strong emphasis and links differ from the source"),
-    Check("placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"),
-    Check("injection", Severity.ERROR, check_injection, "raw HTML, script or foreign addresses, template syntax"),
-    Check("terms", Severity.ERROR, check_terms, "ISECG, an agency acronym or a contact address went missing"),
-    Check("same-as-source", Severity.WARNING, check_same_as_source, "the translation is the source unchanged"),
-    Check("whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"),
+    Check("markup", Severity.ERROR, check_markup, "emphasis or links differ from the source"),
+    Check(
+        "placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"
+    ),
+    Check("injection", Severity.ERROR, check_injection, "HTML, scripts, new addresses, templates"),
+    Check("terms", Severity.ERROR, check_terms, "ISECG, an acronym or an address is missing"),
+    Check("same-as-source", Severity.WARNING, check_same_as_source, "the English left unchanged"),
+    Check(
+        "whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"
+    ),
     Check("punctuation", Severity.WARNING, check_punctuation, "the final mark (. : ? ! …) differs"),
     Check("doubled-word", Severity.WARNING, check_doubled_word, "a word typed twice in a row"),
-    Check("fr-spacing", Severity.ERROR, check_fr_spacing, "French: no-break space missing before ; : ! ? or in « »"),
-    Check("quotes", Severity.WARNING, check_quotes, "straight or foreign quotation marks and apostrophes"),
-    Check("length", Severity.WARNING, check_length, "a long segment much shorter or longer than usual"),
+    Check(
+        "fr-spacing",
+        Severity.ERROR,
+        check_fr_spacing,
+        "French: no no-break space before ; : ! ? or in « »",
+    ),
+    Check("quotes", Severity.WARNING, check_quotes, "straight or foreign quotation marks"),
+    Check("length", Severity.WARNING, check_length, "much shorter or longer than usual"),
 )
 CATALOG_CHECKS: tuple[Check[CatalogCheck], ...] = (
-    Check("header", Severity.ERROR, check_header, "charset, Language or Plural-Forms of the header is wrong"),
-    Check("completeness", Severity.WARNING, check_completeness, "too few of the source's words translated"),
-    Check("outdated", Severity.WARNING, check_outdated, "catalog and template disagree; run 'brochure update'"),
+    Check("header", Severity.ERROR, check_header, "charset, Language or Plural-Forms is wrong"),
+    Check("completeness", Severity.WARNING, check_completeness, "too few of the words translated"),
+    Check("outdated", Severity.WARNING, check_outdated, "catalog and template disagree"),
 )
 CHECKS: tuple[Check[Any], ...] = (*ENTRY_CHECKS, *TEXT_CHECKS, *CATALOG_CHECKS)
 CODES = frozenset(check.code for check in CHECKS)
@@ -527,7 +597,10 @@ def check_catalog(
         *entry_findings(catalog_path, context),
         *catalog_findings(catalog_path, context),
     ]
-    return sorted((finding for finding in found if finding.code not in ignore), key=lambda finding: finding.line)
+    return sorted(
+        (finding for finding in found if finding.code not in ignore),
+        key=lambda finding: finding.line,
+    )
 
 
 def entry_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
@@ -542,7 +615,9 @@ def entry_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
             yield from text_findings(path, line, source, translation, context.locale)
 
 
-def text_findings(path: Path, line: int, source: str, translation: str, locale: str) -> Iterator[Finding]:
+def text_findings(
+    path: Path, line: int, source: str, translation: str, locale: str
+) -> Iterator[Finding]:
     if not translation:
         return
     for check in TEXT_CHECKS:
@@ -579,7 +654,9 @@ def msgid_line(entry: polib.POEntry, text: str) -> int:
 
 def catalog_stats(catalog_path: Path, template_path: Path) -> Stats:
     catalog = read_catalog(catalog_path)
-    return compute_stats(catalog, read_catalog(template_path), catalog_locale(catalog_path, catalog))
+    return compute_stats(
+        catalog, read_catalog(template_path), catalog_locale(catalog_path, catalog)
+    )
 
 
 def catalog_locale(path: Path, catalog: polib.POFile) -> str:

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from .catalogs import Entry
 from .markup import markup_signature, placeholders
 
-PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.))")
+PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))")
 
 
 class Status(StrEnum):
@@ -37,12 +37,16 @@ class Rendition:
         return self.status not in (Status.SOURCE, Status.TRANSLATED)
 
 
-def is_safe(msgid: str, msgstr: str) -> bool:
-    """A translation may carry only the markup and placeholders of its source segment."""
+def is_safe(msgid: str, msgstr: str, *, printf: bool = False) -> bool:
+    """A translation may carry only the markup and placeholders of its source segment.
+
+    UI strings (`printf`) go through Jinja2's %-formatting, where a stray % would raise;
+    segments never do, so a % in them is only text.
+    """
     return (
         markup_signature(msgstr) == markup_signature(msgid)
         and placeholders(msgstr) == placeholders(msgid)
-        and printf_names(msgstr) == printf_names(msgid)
+        and (not printf or printf_names(msgstr) == printf_names(msgid))
     )
 
 
@@ -66,12 +70,12 @@ class Translator:
     is_source: bool = False
     renditions: dict[str, Rendition] = field(default_factory=dict)
 
-    def translate(self, msgid: str, plural: str = "", count: int = 1) -> Rendition:
-        rendition = self._lookup(msgid, plural, count)
+    def translate(self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False) -> Rendition:
+        rendition = self._lookup(msgid, plural, count, printf)
         self.renditions[msgid] = rendition
         return rendition
 
-    def _lookup(self, msgid: str, plural: str, count: int) -> Rendition:
+    def _lookup(self, msgid: str, plural: str, count: int, printf: bool) -> Rendition:
         source = plural if plural and count != 1 else msgid
         if self.is_source:
             return Rendition(msgid, source, Status.SOURCE, 0)
@@ -84,7 +88,7 @@ class Translator:
             status = Status.FUZZY
         elif not text:
             status = Status.UNTRANSLATED
-        elif not is_safe(source, text):
+        elif not is_safe(source, text, printf=printf):
             status = Status.REFUSED
         return Rendition(msgid, text if status is Status.TRANSLATED else source, status, entry.line)
 
@@ -96,8 +100,8 @@ class Translator:
     # Jinja2's i18n extension calls these; with autoescape on it wraps the result in Markup
     # without escaping it, so the translation is escaped here, before it gets that far.
     def gettext(self, msgid: str) -> Markup:
-        return escape(self.translate(msgid).text)
+        return escape(self.translate(msgid, printf=True).text)
 
     def ngettext(self, singular: str, plural: str, count: int) -> Markup:
-        return escape(self.translate(singular, plural, count).text)
+        return escape(self.translate(singular, plural, count, printf=True).text)
 

@@ -9,6 +9,8 @@ import pikepdf
 import polib
 import pytest
 
+from pipeline.catalogs import read_catalog
+
 from .conftest import LOCALES, ROOT, run_cli
 
 TITLES = {"en": "Exploring Together"}
@@ -105,7 +107,7 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
     entry = catalog.find("Version 1 of the Global Exploration Roadmap will be available by mid 2011.")
     entry.msgstr = " ".join([entry.msgstr] * 40)
     catalog.save(str(path))
-    line = polib.pofile(str(path)).find(entry.msgid).linenum
+    line = read_catalog(path).find(entry.msgid).linenum
     result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith(f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: 'products'")

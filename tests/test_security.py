@@ -1,0 +1,169 @@
+"""Untrusted translations: nothing injected into the page, nothing fetched, nothing read outside source/."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import polib
+import pytest
+
+from pipeline.pdf import RefusedURL, allowed_path, render_pdf
+
+from .conftest import run_cli
+
+PARAGRAPH = "The Global Exploration Strategy is the key to delivering these benefits."
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[socket.socket, int]]:
+    """A socket on loopback that records whether anything tried to connect."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.5)
+    yield server, server.getsockname()[1]
+    server.close()
+
+
+def nothing_connected(server: socket.socket) -> bool:
+    try:
+        connection, _ = server.accept()
+    except TimeoutError:
+        return True
+    connection.close()
+    return False
+
+
+def translate(project: Path, msgid: str, msgstr: str, locale: str = "de") -> None:
+    path = project / "locales" / locale / "LC_MESSAGES" / "brochure.po"
+    catalog = polib.pofile(str(path))
+    catalog.find(msgid).msgstr = msgstr
+    catalog.save(str(path))
+
+
+def build_german(project: Path, out: Path) -> str:
+    result = run_cli("build", "-l", "de", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    return (out / "de" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script> Text",
+        '<img src="x" onerror="alert(1)"> Text',
+        "<iframe src='javascript:alert(1)'></iframe> Text",
+        "<style>body{display:none}</style> Text",
+    ],
+)
+def test_raw_html_in_a_translation_is_escaped(project: Path, tmp_path: Path, payload: str) -> None:
+    translate(project, PARAGRAPH, payload)
+    page = build_german(project, tmp_path / "out")
+    tag = payload.split()[0].split(">")[0]
+    assert payload.split(">")[0] + ">" not in page
+    assert tag.replace("<", "&lt;") in page
+    assert 'onerror="' not in page
+
+
+def test_template_syntax_in_a_translation_stays_literal(project: Path, tmp_path: Path) -> None:
+    translate(project, PARAGRAPH, "{{ 7*7 }} {% include 'page.html' %} {{ config }}")
+    page = build_german(project, tmp_path / "out")
+    assert "{{ 7*7 }}" in page
+    assert "{% include &#39;page.html&#39; %}" in page or "{% include 'page.html' %}" in page
+    assert ">49<" not in page and " 49 " not in page
+
+
+def test_printf_junk_in_a_segment_is_only_text(project: Path, tmp_path: Path) -> None:
+    translate(project, PARAGRAPH, "Die Strategie %(x)s ist zu 100 % der Schlüssel %s")
+    page = build_german(project, tmp_path / "out")
+    assert "Die Strategie %(x)s ist zu 100 % der Schlüssel %s" in page
+
+
+def test_new_placeholder_is_refused(project: Path, tmp_path: Path) -> None:
+    translate(project, PARAGRAPH, "Die Strategie {members} ist der Schlüssel.")
+    page = build_german(project, tmp_path / "out")
+    assert "Die Strategie" not in page
+    assert PARAGRAPH in page
+
+
+def test_ui_string_with_markup_is_escaped(project: Path, tmp_path: Path) -> None:
+    translate(project, "Languages", '"><script>alert(1)</script>')
+    page = build_german(project, tmp_path / "out")
+    assert "<script>" not in page
+
+
+def test_ui_string_with_stray_percent_falls_back(project: Path, tmp_path: Path) -> None:
+    path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
+    catalog = polib.pofile(str(path))
+    entry = catalog.find("PDF, %(num)s page")
+    entry.msgstr_plural = {0: "PDF %(evil)s", 1: "PDF 100 %"}
+    catalog.save(str(path))
+    page = build_german(project, tmp_path / "out")
+    assert "PDF, 6 pages" in page
+
+
+def test_new_link_target_is_refused(project: Path, tmp_path: Path, listener: tuple[socket.socket, int]) -> None:
+    server, port = listener
+    msgid = next(e.msgid for e in polib.pofile(str(project / "locales" / "brochure.pot")) if "#note-agencies" in e.msgid)
+    catalog = polib.pofile(str(project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"))
+    hostile = catalog.find(msgid).msgstr.replace("#note-agencies", f"http://127.0.0.1:{port}/track")
+    translate(project, msgid, hostile)
+    out = tmp_path / "out"
+    page = build_german(project, out)
+    assert f"127.0.0.1:{port}" not in page
+    assert f"127.0.0.1:{port}".encode() not in (out / "de" / "exploring-together-de.pdf").read_bytes()
+    assert nothing_connected(server)
+
+
+def test_javascript_link_is_never_a_link(project: Path, tmp_path: Path) -> None:
+    translate(project, PARAGRAPH, "[Klick](javascript:alert(1)) und [Daten](data:text/html;base64,PHNjcmlwdD4=)")
+    page = build_german(project, tmp_path / "out")
+    assert 'href="javascript:' not in page
+    assert 'href="data:' not in page
+
+
+def test_fetcher_refuses_everything_outside_source(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "ok.css").write_text("p { color: red }")
+    (tmp_path / "secret.txt").write_text("secret")
+    (source / "link.txt").symlink_to(tmp_path / "secret.txt")
+    assert allowed_path((source / "ok.css").as_uri(), source) == (source / "ok.css").resolve()
+    for url in (
+        "file:///etc/passwd",
+        (source / ".." / "secret.txt").as_uri(),
+        (source / "link.txt").as_uri(),
+        "http://127.0.0.1:9/x.css",
+        "ftp://127.0.0.1/x",
+    ):
+        with pytest.raises(RefusedURL):
+            allowed_path(url, source)
+
+
+def test_renderer_fetches_nothing_and_attaches_nothing(
+    tmp_path: Path, listener: tuple[socket.socket, int]
+) -> None:
+    server, port = listener
+    source = tmp_path / "source"
+    source.mkdir()
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-CONTENT")
+    (source / "link.css").symlink_to(tmp_path / "secret.txt")
+    loopback = f"http://127.0.0.1:{port}"
+    html = f"""<!DOCTYPE html><html lang="en"><head><title>t</title>
+    <link rel="stylesheet" href="{loopback}/style.css">
+    <link rel="stylesheet" href="link.css">
+    <link rel="attachment" href="file:///etc/passwd">
+    <link rel="attachment" href="../secret.txt">
+    <style>@import url("{loopback}/import.css"); @import url("file:///etc/passwd");
+    body {{ background: url("{loopback}/bg.png"); }}</style></head>
+    <body><p>Hello</p><img src="{loopback}/pixel.png" alt="x"><img src="file:///etc/hostname" alt="y">
+    <a rel="attachment" href="../secret.txt">secret</a></body></html>"""
+    rendered = render_pdf(html, source, "security-test")
+    assert nothing_connected(server)
+    assert b"TOP-SECRET-CONTENT" not in rendered.data
+    pdf = pikepdf.open(__import__("io").BytesIO(rendered.data))
+    assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+    assert "/AF" not in pdf.Root
