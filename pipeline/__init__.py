@@ -5,8 +5,8 @@ The stages, in the order a build runs them: `source` (brochure.md to blocks), `e
 `facts` (data.toml with CLDR), `html` (Jinja2), `pdf` (WeasyPrint); `build` runs them all.
 """
 
-from .build import BuildOptions, Format, build
+from .build import BuildOptions, BuildReport, Format, build
 from .config import Project, load_project
 from .errors import BrochureError
 
-__all__ = ["BrochureError", "BuildOptions", "Format", "Project", "build", "load_project"]
+__all__ = ["BrochureError", "BuildOptions", "BuildReport", "Format", "Project", "build", "load_project"]

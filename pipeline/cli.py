@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .build import BuildOptions, Format, build
-from .checks import CODES, Severity, catalog_stats, check_catalog
-from .config import Project, find_root, load_project
+from .build import BuildOptions, BuildReport, Format, build, default_jobs
+from .config import PSEUDO_LOCALE, Project, find_root, load_project
 from .errors import BrochureError, UsageError
-from .extract import extract
+from .progress import progress_display
+
+# The commands import their stages when they run: `brochure build` with nothing to do
+# answers in a fraction of a second because it never loads the parsers or the renderer.
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,11 +41,14 @@ def parser() -> ArgumentParser:
     command = commands.add_parser("stats", help="translated, fuzzy and untranslated messages and words")
     add_locales(command)
     command.add_argument("--format", choices=("text", "json"), default="text")
+    command = commands.add_parser("assemble", help="build the chooser and report from locales in --out")
+    command.add_argument("--out", type=Path, help="output folder holding built locales (default: output/)")
     command = commands.add_parser("build", help="render every locale to HTML and PDF")
     command.add_argument("-l", "--locale", action="append", dest="locales", metavar="LOCALE")
     command.add_argument("--to", default="html,pdf", help="formats, comma-separated: html,pdf")
     command.add_argument("--out", type=Path, help="output folder (default: output/)")
-    command.add_argument("--jobs", type=int, default=0, help="worker processes")
+    command.add_argument("--jobs", type=int, default=0, help="worker processes (default: the cores)")
+    command.add_argument("--force", action="store_true", help="render every locale, changed or not")
     return main
 
 
@@ -71,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_extract(project: Project, arguments: argparse.Namespace) -> int:
+    from .extract import extract
+
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     result = extract(project, check=arguments.check, now=now)
     name = project.relative(result.path)
@@ -94,22 +101,47 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         locales=project.select(arguments.locales),
         formats=formats,
         out=(arguments.out or project.output_dir).resolve(),
+        jobs=arguments.jobs or default_jobs(),
+        force=arguments.force,
     )
-    report = build(project, options)
+    with progress_display(options.locales) as progress:
+        report = build(project, options, progress)
+    print_summary(project, options, report)
+    return EXIT_OK
+
+
+def print_summary(project: Project, options: BuildOptions, report: BuildReport) -> None:
+    if not report.rendered:
+        print(f"nothing changed: {len(report.fresh)} locales up to date ({report.seconds:.2f} s)")
+    print(f"{'locale':8}{'language':12}{'translated':>11}{'pages':>7}{'size':>10}{'time':>9}  state")
     for locale in report.locales:
+        state = "rendered" if locale.locale in report.rendered else "up to date"
         if not locale.published:
-            print(f"{locale.locale:6} {locale.name:12} not published: {locale.note}")
-            continue
-        fallback = sum(count for status, count in locale.segments.items() if status not in ("source", "translated"))
+            state = f"not published: {locale.note}"
+        size = f"{locale.pdf_bytes / 1024:.0f} KiB" if locale.pdf_bytes else "-"
         print(
-            f"{locale.locale:6} {locale.name:12} {locale.pages:3} pages  "
-            f"{locale.pdf_bytes / 1024:7.0f} KiB  {fallback:3} fallback segments  {locale.seconds:5.2f} s"
+            f"{locale.locale:8}{locale.name:12}{locale.completeness:>10.0f}%{locale.pages:>7}"
+            f"{size:>10}{locale.seconds:>8.2f}s  {state}"
         )
-    print(f"wrote {project.relative(options.out) if options.out.is_relative_to(project.root) else options.out}/")
+        if locale.locale == PSEUDO_LOCALE and locale.note:
+            print(f"        layout: {locale.note}")
+    shown = options.out.relative_to(project.root) if options.out.is_relative_to(project.root) else options.out
+    print(f"output: {shown}/ (report: {shown}/report.html)")
+
+
+def run_assemble(project: Project, arguments: argparse.Namespace) -> int:
+    from .inputs import read_inputs
+    from .site import assemble
+
+    out = (arguments.out or project.output_dir).resolve()
+    assemble(project, out, read_inputs(project))
+    print(f"assembled {out}/index.html and report.json from the locales found there")
     return EXIT_OK
 
 
 def run_check(project: Project, arguments: argparse.Namespace) -> int:
+    from .checks import CODES, Severity, check_catalog
+
     unknown = set(arguments.ignore) - CODES
     if unknown:
         raise UsageError(Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {', '.join(sorted(CODES))}")
@@ -138,6 +170,8 @@ def run_check(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def run_stats(project: Project, arguments: argparse.Namespace) -> int:
+    from .checks import catalog_stats
+
     rows = [
         catalog_stats(project.catalog_path(locale), project.template_path)
         for locale in translated_locales(project, arguments.locales)
@@ -160,6 +194,7 @@ COMMANDS = {
     "check": run_check,
     "stats": run_stats,
     "build": run_build,
+    "assemble": run_assemble,
 }
 
 if __name__ == "__main__":

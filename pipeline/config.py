@@ -11,6 +11,7 @@ from babel import Locale, UnknownLocaleError
 from .errors import BrochureError, UsageError, line_of
 
 PDF_STEM = "exploring-together"
+PSEUDO_LOCALE = "en-XA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class Project:
         if not requested:
             return self.all_locales
         for locale in requested:
-            if locale not in self.all_locales:
+            if locale not in (*self.all_locales, PSEUDO_LOCALE):
                 known = ", ".join(self.all_locales)
                 raise UsageError(
                     self.root / "pyproject.toml",
@@ -74,7 +75,7 @@ class Project:
                     f"unknown locale '{locale}'; configured locales are {known} "
                     "(add it to [tool.brochure] locales, or run 'brochure init')",
                 )
-        return tuple(locale for locale in self.all_locales if locale in requested)
+        return tuple(locale for locale in (*self.all_locales, PSEUDO_LOCALE) if locale in requested)
 
 
 def find_root(start: Path) -> Path:
@@ -110,6 +111,11 @@ def load_project(root: Path) -> Project:
         output_dir=root / settings.get("output", "output"),
         domain=str(settings.get("domain", "brochure")),
     )
+
+
+def babel_locale(code: str) -> Locale:
+    """CLDR's data for a locale code; the pseudo-locale en-XA reads as English."""
+    return Locale.parse("en" if code == PSEUDO_LOCALE else code.replace("-", "_"))
 
 
 def validate_locale(code: str, path: Path, line: int) -> Locale:

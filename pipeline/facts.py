@@ -12,6 +12,7 @@ from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from .config import babel_locale
 from .errors import BrochureError, line_of
 
 # What each placeholder in a segment stands for; extraction tells translators.
@@ -134,7 +135,7 @@ class _FactsReader:
 
 
 def localize(facts: Facts, locale_code: str) -> LocalFacts:
-    locale = Locale.parse(locale_code.replace("-", "_"))
+    locale = babel_locale(locale_code)
     members = tuple((m.acronym, locale.territories.get(m.territory, m.territory)) for m in facts.members)
     listed = format_list([f"{acronym} ({country})" for acronym, country in members], locale=locale)
     return LocalFacts(

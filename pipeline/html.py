@@ -12,6 +12,7 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
+from .config import babel_locale
 from .errors import BrochureError
 from .facts import LocalFacts
 from .markup import plain_text, render_inline
@@ -72,7 +73,7 @@ class Edition:
 
     @property
     def dir(self) -> str:
-        return Locale.parse(self.lang.replace("-", "_")).text_direction
+        return babel_locale(self.lang).text_direction
 
     @property
     def name(self) -> str:
@@ -88,7 +89,7 @@ class Edition:
 
 def language_name(code: str) -> str:
     """The language's name in itself, capitalised as a menu entry: Deutsch, Français, Italiano."""
-    locale = Locale.parse(code.replace("-", "_"))
+    locale = babel_locale(code)
     name = locale.get_display_name(locale) or code
     return name[:1].upper() + name[1:]
 

@@ -1,10 +1,12 @@
-"""Turn a polib catalog into text exactly as GNU gettext writes it (`msgcat --width=76`).
+"""Turn a polib catalog into text exactly as GNU gettext 0.21 writes it (`msgcat --width=76`).
 
-GNU tools rewrite every catalog they touch, so a file that another tool wrote differently shows up
-as a diff in review the next time a translator runs `msgmerge` or `msgcat`. This module reproduces
-GNU gettext 0.21's `write-po.c`: the order of comments, the normalised `#,` flags, `#:` references
-filled to the width, and strings broken where libunistring's line breaking (UAX #14, as in
-libunistring 1.0 and Unicode 14) allows it, at column widths counted as a terminal shows them.
+GNU tools rewrite every catalog they touch, so a file another tool wrote differently shows up as a
+diff the next time a translator runs `msgmerge` or `msgcat`. This reproduces `write-po.c`: the
+order of comments, the normalised `#,` flags, `#:` references filled to the width, and strings
+broken where libunistring 1.0's line breaking (UAX #14 on Unicode 14) allows it, with widths counted
+in terminal columns. Differences that remain: a catalog without messages is written with its header
+(GNU writes nothing unless given --force-po), and only the c, python and python-brace format
+languages are parsed for the directives GNU never breaks inside.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import bisect
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import polib
@@ -32,9 +36,11 @@ FORMAT_LANGUAGES = (
 )  # fmt: skip
 FLAG_SEPARATORS = re.compile(r"[\n \t\r\f\v,]+")
 ESCAPES = {
-    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-    "\\": "\\\\", '"': '\\"',
+    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+    "\v": "\\v", "\\": "\\\\", '"': '\\"',
 }  # fmt: skip
+ESCAPE_TABLE = str.maketrans(ESCAPES)
+NEEDS_ESCAPE = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
 
 
 def format_catalog(catalog: polib.POFile, width: int = WRAP_WIDTH) -> str:
@@ -43,23 +49,24 @@ def format_catalog(catalog: polib.POFile, width: int = WRAP_WIDTH) -> str:
     blocks += [format_entry(entry, width) for entry in catalog if not entry.obsolete]
     # GNU drops an obsolete entry without a translation: it has nothing left to offer.
     blocks += [
-        format_entry(entry, width)
-        for entry in catalog
-        if entry.obsolete and first_msgstr(entry)
+        format_entry(entry, width) for entry in catalog if entry.obsolete and first_msgstr(entry)
     ]
     return "\n".join(blocks)
 
 
 def write_po(path: Path, catalog: polib.POFile) -> bool:
-    """Write `catalog` in GNU's layout unless the file already holds exactly that; True if written."""
+    """Write `catalog` as GNU would unless the file already holds exactly that; True if written."""
     text = format_catalog(catalog)
     try:
-        if path.read_text(encoding="utf-8") == text:
+        if path.read_bytes() == text.encode("utf-8"):
             return False
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass
     write_text_atomic(path, text)
     return True
+
+
+# Entries: the comments, flags and keywords of one message, in GNU's order.
 
 
 def header_entry(catalog: polib.POFile) -> polib.POEntry:
@@ -108,7 +115,7 @@ def reference_lines(occurrences: list[tuple[str, str]], width: int) -> list[str]
             line, column = "#:", 2
         line += " " + reference
         column += size
-    return lines + [line] if occurrences else []
+    return [*lines, line] if occurrences else []
 
 
 def strip_dot_slash(path: str) -> str:
@@ -122,7 +129,7 @@ class Flags:
     """What GNU understands of a `#,` line; it forgets everything else."""
 
     fuzzy: bool = False
-    formats: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)  # language: yes, no or possible
     range: tuple[int, int] | None = None
     wrap: bool = True
 
@@ -153,7 +160,7 @@ def add_format(formats: dict[str, str], name: str) -> None:
 
 
 def parse_range(token: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(\d+)\.\.(\d+)", token)
+    match = re.fullmatch(r"([0-9]+)\.\.([0-9]+)", token)
     if not match:
         return None
     low, high = int(match[1]), int(match[2])
@@ -194,24 +201,26 @@ def message_fields(entry: polib.POEntry) -> Iterator[tuple[str, str]]:
         yield f"msgstr[{index}]", form
 
 
-def string_lines(
-    prefix: str, keyword: str, value: str, width: int, flags: Flags
-) -> list[str]:
-    """`keyword "value"` broken as GNU's wrap(): after each \\n, then where the width demands."""
+# Strings: `keyword "value"`, cut after each \n and then to the width.
+
+
+def string_lines(prefix: str, keyword: str, value: str, width: int, flags: Flags) -> list[str]:
+    """The lines of one string, as GNU's wrap() writes them."""
     lines: list[str] = []
     portions = re.findall(r"[^\n]*\n|[^\n]+$", value) or [""]
-    locked = directive_interiors(value, flags.formats)
-    # Continuation lines start after the prefix and the opening quote; the closing quote needs a column.
+    locked = directive_interiors(value, flags.formats, keyword.startswith("msgstr"))
+    # Later lines start after the prefix and the opening quote; the closing quote takes a column.
     indent = len(prefix) + 1
     limit = (width if flags.wrap else sys.maxsize) - 1 - indent
     offset = 0
     for number, portion in enumerate(portions):
-        escaped, fixed = escape(portion, {i - offset for i in locked if i >= offset})
+        escaped, fixed = escape(portion, {index - offset for index in locked if index >= offset})
         offset += len(portion)
         first = not lines
         start = len(prefix) + len(keyword) + 2 - indent if first else 0
         breaks = fill(escaped, fixed, limit, start)
         if first and escaped and (number < len(portions) - 1 or start > limit or breaks):
+            # A string of several lines starts with an empty one, so that its lines align.
             lines.append(f'{prefix}{keyword} ""')
             first, breaks = False, fill(escaped, fixed, limit, 0)
         pieces = [escaped[i:j] for i, j in zip([0, *breaks], [*breaks, len(escaped)])]
@@ -226,35 +235,100 @@ def escape(portion: str, locked: set[int]) -> tuple[str, set[int]]:
 
     `locked` holds the characters of the portion that must not start a line.
     """
-    if not locked and not any(char in ESCAPES for char in portion):
-        return portion, set()
-    text: list[str] = []
-    fixed: set[int] = set()
-    column = 0
-    for index, char in enumerate(portion):
-        escaped = ESCAPES.get(char, char)
-        text.append(escaped)
-        if index in locked:
-            fixed.add(column)
-        if len(escaped) == 2:
-            # The two characters of an escape sequence stay on one line.
-            fixed.add(column + 1)
-        column += len(escaped)
+    escaped = portion.translate(ESCAPE_TABLE)
+    if not locked and len(escaped) == len(portion):
+        return escaped, set()
+    specials = [match.start() for match in NEEDS_ESCAPE.finditer(portion)]
+    # The two characters of an escape sequence stay on one line.
+    fixed = {index + count + 1 for count, index in enumerate(specials)}
+    fixed.update(index + bisect.bisect_left(specials, index) for index in locked)
     if portion.endswith("\n"):
         # Nor does a line ever start with the \n that ends the portion.
-        fixed.add(column - 2)
-    return "".join(text), fixed
+        fixed.add(len(escaped) - 2)
+    return escaped, fixed
+
+
+# Filling: libunistring's u8_width_linebreaks puts on a line as many pieces (the text between two
+# break opportunities) as fit, and a piece wider than the line on a line of its own.
 
 
 def fill(text: str, fixed: set[int], limit: int, start: int) -> list[int]:
-    """Where libunistring's u8_width_linebreaks breaks `text` to fit `limit` columns."""
-    widths = [column_width(char) for char in text]
-    if start + sum(widths) <= limit:
+    """Where `text` is broken to fit `limit` columns when its first line starts at `start`."""
+    columns = column_offsets(text)
+    if start + span(columns, 0, len(text)) <= limit:
         return []
+    classes = text.translate(CLASS_CODES)
+    if STATEFUL.search(classes):
+        return fill_by_character(classes, text, fixed, limit, start)
+    return fill_by_line(classes, columns, fixed, limit, start)
+
+
+def column_offsets(text: str) -> list[int] | None:
+    """The column at which each character starts (and the total), or None: one column each."""
+    if text.isascii() and text.isprintable():
+        return None
+    widths = text.translate(WIDTH_CODES)
+    if widths.count("\1") == len(widths):
+        return None
+    return list(accumulate(widths.encode("latin-1"), initial=0))
+
+
+def span(columns: list[int] | None, begin: int, end: int) -> int:
+    return end - begin if columns is None else columns[end] - columns[begin]
+
+
+def fill_by_line(
+    classes: str, columns: list[int] | None, fixed: set[int], limit: int, start: int
+) -> list[int]:
+    """Each line ends at the last opportunity that fits, or else at the first one there is.
+
+    This is what the piece by piece walk comes to, found with a search per line rather than a
+    step per character.
+    """
+    breaks: list[int] = []
+    line, column, end = 0, start, len(classes)
+    while column + span(columns, line, end) > limit:
+        reach = last_fitting(columns, line, column, limit, end)
+        stop = last_opportunity(classes, line, reach, fixed) or next_opportunity(classes, line, fixed)
+        if stop is None:
+            break
+        breaks.append(stop)
+        line, column = stop, 0
+    return breaks
+
+
+def last_fitting(columns: list[int] | None, line: int, column: int, limit: int, end: int) -> int:
+    """The last position whose column on this line is within the limit."""
+    if columns is None:
+        return min(end, line + limit - column)
+    return bisect.bisect_right(columns, limit - column + columns[line]) - 1
+
+
+def last_opportunity(classes: str, line: int, reach: int, fixed: set[int]) -> int | None:
+    while reach > line:
+        match = LAST_OPPORTUNITY.match(classes, line + 1, reach + 1)
+        if match is None:
+            return None
+        if match.end() not in fixed:
+            return match.end()
+        reach = match.end() - 1
+    return None
+
+
+def next_opportunity(classes: str, line: int, fixed: set[int]) -> int | None:
+    for match in OPPORTUNITY.finditer(classes, line + 1):
+        if match.end() not in fixed:
+            return match.end()
+    return None
+
+
+def fill_by_character(classes: str, text: str, fixed: set[int], limit: int, start: int) -> list[int]:
+    """The same, walking the text as libunistring does: for mandatory breaks and stateful rules."""
+    widths = [ord(width) for width in text.translate(WIDTH_CODES)]
     breaks: list[int] = []
     last_break: int | None = None
     column, piece = start, 0
-    for index, opportunity in enumerate(break_opportunities(text)):
+    for index, opportunity in enumerate(break_opportunities(classes)):
         if index in fixed:
             opportunity = PROHIBITED
         if opportunity != PROHIBITED and last_break is not None and column + piece > limit:
@@ -278,15 +352,21 @@ START, END, ERROR = "start", "end", "error"
 Marks = list[tuple[int, str]]
 
 
-def directive_interiors(value: str, formats: dict[str, str]) -> set[int]:
+def directive_interiors(value: str, formats: dict[str, str], translated: bool) -> set[int]:
     """Positions in `value` that GNU keeps on the line of the character before them."""
+    if not formats:
+        return set()
     # GNU parses with the first format language (in its order) the entry may be in.
     language = next((name for name in FORMAT_LANGUAGES if formats.get(name) in ("yes", "possible")), "")
-    if not value or language not in ("python", "python-brace"):
+    if not value:
         return set()
+    if language == "c":
+        return c_interiors(value, translated)
     if language == "python":
         return percent_interiors(value)
-    return brace_interiors(value)
+    if language == "python-brace":
+        return brace_interiors(value)
+    return set()
 
 
 PERCENT_SPEC = re.compile(r"[-+ #0]*(?P<width>\*|[0-9]+)?(?:\.(?P<precision>\*|[0-9]+)?)?[hlL]?")
@@ -359,6 +439,45 @@ def count_arguments(directive: PercentDirective, counts: dict[str, int]) -> bool
         counts["positional"] += 1
         return not counts["named"]
     return True
+
+
+C_DIRECTIVE = re.compile(
+    r"%(?:(?P<number>[0-9]+)\$)?(?P<flags>[-+ #0'I]*)(?P<width>\*(?:[0-9]+\$)?|[0-9]+)?"
+    r"(?:\.(?P<precision>\*(?:[0-9]+\$)?|[0-9]+)?)?"
+    r"(?:<PRI[diouxX](?:(?:LEAST|FAST)?(?:8|16|32|64)|MAX|PTR)(?P<macro>>)|[hlLqjzZt]*)"
+)
+C_CONVERSIONS = frozenset("diouxXeEfFgGaAcCsSpnm%")
+
+
+def c_interiors(value: str, translated: bool) -> set[int]:
+    """The insides of c-format directives, as format-c.c finds them; it stops at a bad one."""
+    locked: set[int] = set()
+    kinds: set[bool] = set()  # numbered ("%1$s") or not; a string may not mix them
+    position = value.find("%")
+    while position >= 0:
+        match = C_DIRECTIVE.match(value, position)
+        assert match is not None  # all but the % is optional
+        last = match.end() - 1 if match["macro"] else match.end()
+        conversion = "d" if match["macro"] else char_at(value, last)
+        if not c_directive_ok(match, conversion, translated, kinds):
+            break
+        locked.update(range(position + 1, last + 1))
+        position = value.find("%", last + 1)
+    return locked
+
+
+def c_directive_ok(match: re.Match[str], conversion: str, translated: bool, kinds: set[bool]) -> bool:
+    if conversion not in C_CONVERSIONS or (match["number"] and int(match["number"]) == 0):
+        return False
+    # The glibc flag I (locale digits) belongs to translations only.
+    if "I" in match["flags"] and not translated:
+        return False
+    for star in (match["width"], match["precision"]):
+        if star and star.startswith("*"):
+            kinds.add(star.endswith("$"))
+    if conversion != "%":
+        kinds.add(bool(match["number"]))
+    return len(kinds) < 2
 
 
 def brace_interiors(value: str) -> set[int]:
@@ -454,22 +573,21 @@ def char_at(value: str, index: int) -> str:
     return value[index] if index < len(value) else "\0"
 
 
-# Line breaking: the pair table of UAX #14 as libunistring 1.0 implements it.
+# Line breaking classes (UAX #14), as libunistring 1.0 resolves them: AI, SA and XX are letters,
+# CB an ideograph, CJ a non-starter.
 
 PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2
 
-# The classes that index the pair table, in libunistring's order; the rest are resolved first.
+# The classes that index the pair table, in libunistring's order, then those resolved before it.
 TABLE_CLASSES = (
     "WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY AL H2 H3 ID1 ID2 JL JV JT "
     "HL RI ZWJ EB EM"
 ).split()
-CLASS = {name: index for index, name in enumerate(TABLE_CLASSES + "BK CR LF CM ZW SP".split())}
-BK, CR, LF, CM, ZW, SP = (CLASS[name] for name in "BK CR LF CM ZW SP".split())
-WJ, GL, BA, HY, OP1, OP2, CL, CP1, QU, NU, PR, PO = (
-    CLASS[name] for name in "WJ GL BA HY OP1 OP2 CL CP1 QU NU PR PO".split()
-)
-AL, HL, ID1, ID2, RI, ZWJ = (CLASS[name] for name in "AL HL ID1 ID2 RI ZWJ".split())
-HL_BA = len(CLASS)  # a Hebrew letter then a hyphen: LB21a forbids a break after it
+CLASS = {name: index for index, name in enumerate([*TABLE_CLASSES, "BK", "CR", "LF", "CM", "ZW", "SP"])}
+BK, CR, LF, CM, ZW, SP = (CLASS[name] for name in ("BK", "CR", "LF", "CM", "ZW", "SP"))
+AL, BA, HL, HY, ID1, ID2 = (CLASS[name] for name in ("AL", "BA", "HL", "HY", "ID1", "ID2"))
+NU, OP1, OP2, RI, ZWJ = (CLASS[name] for name in ("NU", "OP1", "OP2", "RI", "ZWJ"))
+HL_BA = len(CLASS)  # a Hebrew letter and then a hyphen: LB21a forbids a break after it
 
 # Row: the class before the position; column: the class after it. D: break, I: break only after
 # spaces, P: never. Transcribed from libunistring 1.0 (unilbrk_table).
@@ -569,13 +687,14 @@ COMPLEX_SCRIPTS = (
     (0xA9E0, 0xA9FF), (0xAA60, 0xAADF), (0x11700, 0x1174F),
 )  # fmt: skip
 IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFD))
+CATEGORY_CLASSES = {"Zs": "BA", "Zl": "BK", "Zp": "BK", "Pe": "CL", "Pi": "QU", "Pf": "QU", "Sc": "PR"}
 # Marks that libunistring 1.0 nonetheless gives a column.
 SPACING_MARKS = frozenset("\u0cbf\u0cc6\U00011a07\U00011a08\U00011c3f")
 
 
 def parse_overrides(text: str) -> tuple[list[int], list[tuple[int, int, int]]]:
     ranges: list[tuple[int, int, int]] = []
-    for line in text.split("\n"):
+    for line in text.strip().split("\n"):
         name, *spans = line.split()
         for span in spans:
             low, _, high = span.partition("-")
@@ -584,7 +703,7 @@ def parse_overrides(text: str) -> tuple[list[int], list[tuple[int, int, int]]]:
     return [low for low, _, _ in ranges], ranges
 
 
-OVERRIDE_STARTS, OVERRIDE_RANGES = parse_overrides(OVERRIDES.strip())
+OVERRIDE_STARTS, OVERRIDE_RANGES = parse_overrides(OVERRIDES)
 
 
 def in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -592,25 +711,16 @@ def in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 def line_class(char: str) -> int:
-    """The line breaking class of `char`, with AI, SA, XX and CB resolved as libunistring does."""
-    cached = CLASS_CACHE.get(char)
-    if cached is None:
-        code = ord(char)
-        index = bisect.bisect_right(OVERRIDE_STARTS, code) - 1
-        if index >= 0 and OVERRIDE_RANGES[index][1] >= code:
-            cached = OVERRIDE_RANGES[index][2]
-        else:
-            cached = default_class(char)
-        CLASS_CACHE[char] = cached
-    return cached
-
-
-CLASS_CACHE: dict[str, int] = {}
+    """The line breaking class of `char`."""
+    code = ord(char)
+    index = bisect.bisect_right(OVERRIDE_STARTS, code) - 1
+    if index >= 0 and OVERRIDE_RANGES[index][1] >= code:
+        return OVERRIDE_RANGES[index][2]
+    return default_class(char)
 
 
 def default_class(char: str) -> int:
     code, category = ord(char), unicodedata.category(char)
-    wide = unicodedata.east_asian_width(char) in "WF"
     if 0xAC00 <= code <= 0xD7A3:
         # Hangul syllables: LV (no final consonant) every 28 code points, LVT between.
         return CLASS["H2"] if (code - 0xAC00) % 28 == 0 else CLASS["H3"]
@@ -622,10 +732,7 @@ def default_class(char: str) -> int:
         return HL
     if category in CATEGORY_CLASSES:
         return CLASS[CATEGORY_CLASSES[category]]
-    return other_class(code, category, wide)
-
-
-CATEGORY_CLASSES = {"Zs": "BA", "Zl": "BK", "Zp": "BK", "Pe": "CL", "Pi": "QU", "Pf": "QU", "Sc": "PR"}
+    return other_class(code, category, unicodedata.east_asian_width(char) in "WF")
 
 
 def other_class(code: int, category: str, wide: bool) -> int:
@@ -644,17 +751,6 @@ def other_class(code: int, category: str, wide: bool) -> int:
 
 def column_width(char: str) -> int:
     """Columns a terminal gives `char` (libunistring's uc_width; control characters count 0)."""
-    cached = WIDTH_CACHE.get(char)
-    if cached is None:
-        cached = uncached_width(char)
-        WIDTH_CACHE[char] = cached
-    return cached
-
-
-WIDTH_CACHE: dict[str, int] = {}
-
-
-def uncached_width(char: str) -> int:
     code, category = ord(char), unicodedata.category(char)
     if category == "Cc" or (category in ("Mn", "Me", "Cf") and char not in SPACING_MARKS):
         return 0
@@ -664,6 +760,58 @@ def uncached_width(char: str) -> int:
     if category == "Cn":
         return 2 if in_ranges(code, IDEOGRAPHS) else 1
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+class CodeTable(dict[int, str]):
+    """A str.translate() table that works out a character's code the first time it is met."""
+
+    def __init__(self, code: Callable[[str], str]) -> None:
+        super().__init__()
+        self.code = code
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = self.code(chr(key))
+        return value
+
+
+# Text is translated into one character per class, so that regular expressions find the breaks.
+CODE_BASE = 0x100
+CLASS_CODES = CodeTable(lambda char: chr(CODE_BASE + line_class(char)))
+WIDTH_CODES = CodeTable(lambda char: chr(column_width(char)))
+
+
+def codes(classes: list[int]) -> str:
+    return "".join(re.escape(chr(CODE_BASE + cls)) for cls in classes)
+
+
+# Classes whose rules look further back than the class before: text with them is walked.
+STATEFUL = re.compile(f"[{codes([BK, CR, LF, CM, ZW, ZWJ, RI, HL])}]")
+
+
+def opportunity_pattern() -> re.Pattern[str]:
+    """Break opportunities in text of the other classes: after spaces, or between two classes."""
+    space, alternatives = codes([SP]), []
+    forbidden_after = defaultdict(list)
+    for before in range(len(TABLE_CLASSES)):
+        forbidden = tuple(c for c in range(len(TABLE_CLASSES)) if PAIRS[before][c] == "P")
+        forbidden_after[forbidden].append(before)
+    for forbidden, befores in forbidden_after.items():
+        alternatives.append(f"(?<=[{codes(befores)}])[{space}]+(?=[^{space}{codes(list(forbidden))}])")
+    direct_before = defaultdict(list)
+    for after in range(len(TABLE_CLASSES)):
+        direct = tuple(c for c in range(len(TABLE_CLASSES)) if PAIRS[c][after] == "D")
+        direct_before[direct].append(after)
+    for direct, afters in direct_before.items():
+        if direct:
+            alternatives.append(f"(?<=[{codes(list(direct))}])(?=[{codes(afters)}])")
+    return re.compile("|".join(alternatives))
+
+
+OPPORTUNITY = opportunity_pattern()
+LAST_OPPORTUNITY = re.compile(f"(?s).*(?:{OPPORTUNITY.pattern})")
+
+
+# The walk: libunistring's u8_possible_linebreaks, one character at a time.
 
 
 @dataclass(slots=True)
@@ -676,12 +824,12 @@ class BreakState:
     regional: int = 0  # regional indicators just before
 
 
-def break_opportunities(text: str) -> list[int]:
-    """For each character, whether a line may break before it (u8_possible_linebreaks)."""
+def break_opportunities(classes: str) -> list[int]:
+    """For each character (given by its class code), whether a line may break before it."""
     state = BreakState()
     result = []
-    for char in text:
-        cls = line_class(char)
+    for code in classes:
+        cls = ord(code) - CODE_BASE
         result.append(step(state, cls))
         state.previous = HL_BA if state.previous == HL and cls in (HY, BA) else cls
         state.regional = state.regional + 1 if cls == RI else 0

@@ -12,6 +12,7 @@ from babel.messages.plurals import get_plural
 from markupsafe import Markup, escape
 
 from .catalogs import Entry
+from .config import babel_locale
 from .markup import markup_signature, placeholders
 
 PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))")
@@ -70,6 +71,10 @@ class Translator:
     is_source: bool = False
     renditions: dict[str, Rendition] = field(default_factory=dict)
 
+    def lookup(self, msgid: str) -> Rendition:
+        """The rendition of `msgid`, without recording it for the report."""
+        return self._lookup(msgid, "", 1, False)
+
     def translate(self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False) -> Rendition:
         rendition = self._lookup(msgid, plural, count, printf)
         self.renditions[msgid] = rendition
@@ -94,7 +99,7 @@ class Translator:
 
     def plural_index(self, count: int) -> int:
         """Which msgstr[i] serves `count`: the catalog's Plural-Forms rule, as CLDR gives it."""
-        rule = get_plural(self.locale.replace("-", "_"))
+        rule = get_plural(babel_locale(self.locale))
         return min(gettext.c2py(rule.plural_expr)(count), rule.num_plurals - 1)
 
     # Jinja2's i18n extension calls these; with autoescape on it wraps the result in Markup

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .config import Project
 from .errors import BrochureError, line_of
+from .html import segment_key
+from .translate import Translator
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +86,26 @@ def page_segments(page: Any) -> Iterator[str]:
         key = element.get("data-msg") if element is not None else None
         if key:
             yield key
+
+
+class LayoutError(BrochureError):
+    """A translation that makes a part of the brochure outgrow the pages the design gives it."""
+
+
+def check_layout(project: Project, translator: Translator, layout: Layout, budget: Budget) -> None:
+    """A part that outgrows its pages fails the build, naming the segments that overflowed."""
+    overflowing = layout.overflows(budget)
+    if layout.pages == budget.pages and not overflowing:
+        return
+    part = overflowing[0] if overflowing else None
+    page = min(part.end, part.budget_end + 1) if part else min(layout.pages, budget.pages + 1)
+    renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
+    cited = [renditions[key] for key in layout.segments[page - 1] if key in renditions]
+    if part:
+        where = f"'{part.id}' ends on page {part.end}, its budget ends on page {part.budget_end}"
+    else:
+        where = f"{layout.pages} pages, the budget is {budget.pages}"
+    names = "; ".join(f"line {rendition.line} “{rendition.msgid[:40]}”" for rendition in cited[:4])
+    path = project.brochure_path if translator.is_source else project.catalog_path(translator.locale)
+    line = cited[0].line if cited and cited[0].line else 1
+    raise LayoutError(path, line, f"{translator.locale}: {where}; on page {page}: {names}")

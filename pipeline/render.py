@@ -1,0 +1,153 @@
+"""Turn one locale's translations into its outputs, stage by stage: checks, PDF, previews, page.
+
+Kept apart from the orchestrator so that a build with nothing to render never imports the
+renderers (start-up time is most of a no-op build).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+from .config import PSEUDO_LOCALE, Project, load_project
+from .facts import localize
+from .files import write_atomic, write_text_atomic
+from .html import Edition, EditionLink, PdfInfo, Renderer, build_nodes, cover_text, language_name, status_counts
+from .inputs import Inputs, read_inputs
+from .layout import LayoutError, check_layout, inspect_layout
+from .options import BuildOptions, Format, Progress
+from .reports import LOCALE_REPORT, LocaleReport, to_json
+from .translate import Translator
+
+PREVIEW_FOLDER = "preview"
+_worker_events: Progress | None = None
+
+
+def set_worker_progress(progress: Progress) -> None:
+    global _worker_events
+    _worker_events = progress
+
+
+@cache
+def _worker_inputs(root: Path, locales: tuple[str, ...]) -> tuple[Project, Inputs]:
+    project = load_project(root)
+    return project, read_inputs(project, locales)
+
+
+def render_in_worker(root: Path, locale: str, options: BuildOptions) -> LocaleReport:
+    """One locale in a worker process, which parses the inputs once for all its locales."""
+    project, inputs = _worker_inputs(root, options.locales)
+    return build_locale(project, inputs, locale, options, _worker_events or (lambda name, stage: None))
+
+
+def build_locale(
+    project: Project, inputs: Inputs, locale: str, options: BuildOptions, notify: Progress
+) -> LocaleReport:
+    """One locale, stage by stage: checks, PDF (laid out and inspected), previews, web page."""
+    started = time.perf_counter()
+    folder = options.out / locale
+    notify(locale, "checks")
+    report = locale_checks(project, locale)
+    if not report.published:
+        write_text_atomic(folder / LOCALE_REPORT, to_json(report))
+        notify(locale, "not published")
+        return report
+    translator = inputs.translator(locale)
+    edition = make_edition(project, inputs, translator)
+    if Format.PDF in options.formats:
+        notify(locale, "pdf")
+        edition.pdf, layout_note = render_print(project, inputs, translator, edition, folder, notify)
+        if locale == PSEUDO_LOCALE:
+            report = replace(report, note=layout_note)
+    if Format.HTML in options.formats:
+        notify(locale, "html")
+        edition.asset_prefix = "../assets/"
+        write_text_atomic(folder / "index.html", Renderer(project.templates_dir, translator).render("page.html", edition=edition))
+    report = replace(
+        report,
+        pages=edition.pdf.pages,
+        pdf_bytes=edition.pdf.size,
+        seconds=round(time.perf_counter() - started, 3),
+        segments=status_counts(translator),
+    )
+    write_text_atomic(folder / LOCALE_REPORT, to_json(report))
+    notify(locale, "done")
+    return report
+
+
+def render_print(
+    project: Project, inputs: Inputs, translator: Translator, edition: Edition, folder: Path, notify: Progress
+) -> tuple[PdfInfo, str]:
+    """The PDF, laid out and inspected against the budget, and its page previews."""
+    from .pdf import page_previews, render_pdf  # WeasyPrint is imported only when a PDF is made
+
+    html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
+    rendered = render_pdf(html, project.source_dir, f"{translator.locale}:{edition.created}")
+    notify(translator.locale, "layout")
+    layout = inspect_layout(rendered.document, inputs.budget)
+    note = f"fits the layout budget: {layout.pages} pages"
+    try:
+        check_layout(project, translator, layout, inputs.budget)
+    except LayoutError as error:
+        if translator.locale != PSEUDO_LOCALE:
+            raise
+        # The pseudo-locale measures the design's room; its overflow is reported, not fatal.
+        note = error.message
+    write_atomic(folder / project.pdf_name(translator.locale), rendered.data)
+    notify(translator.locale, "previews")
+    write_previews(folder / PREVIEW_FOLDER, page_previews(rendered.data, scale=0.5))
+    return PdfInfo(project.pdf_name(translator.locale), rendered.pages, len(rendered.data)), note
+
+
+def locale_checks(project: Project, locale: str) -> LocaleReport:
+    """Completeness and check findings; a locale below the threshold is not published."""
+    name = language_name(locale)
+    if locale in (project.source_locale, PSEUDO_LOCALE):
+        return LocaleReport(locale, name, True, completeness=100.0)
+    # Imported here: a build with nothing to render never needs the checks (start-up time).
+    from .checks import catalog_stats, check_catalog
+
+    path = project.catalog_path(locale)
+    stats = catalog_stats(path, project.template_path)
+    findings = check_catalog(path, project.template_path, locale, project.publish_threshold)
+    published = stats.percent >= project.publish_threshold
+    note = "" if published else (
+        f"{stats.percent:.0f}% of words translated, below the {project.publish_threshold:.0f}% threshold"
+    )
+    return LocaleReport(
+        locale,
+        name,
+        published,
+        completeness=round(stats.percent, 1),
+        stats=stats.as_dict(),
+        findings=[finding.as_dict() for finding in findings],
+        note=note,
+    )
+
+
+def write_previews(folder: Path, images: list[bytes]) -> None:
+    for number, image in enumerate(images, start=1):
+        write_atomic(folder / f"page-{number}.png", image)
+    for stale in folder.glob("page-*.png"):
+        if int(stale.stem.removeprefix("page-") or 0) > len(images):
+            stale.unlink()
+
+
+def make_edition(project: Project, inputs: Inputs, translator: Translator) -> Edition:
+    facts = localize(inputs.facts, translator.locale)
+    blocks = build_nodes(inputs.document, translator, facts, list(inputs.mottos), project.source_locale)
+    title, description = cover_text(inputs.document, translator, facts)
+    return Edition(
+        lang=translator.locale,
+        source_lang=project.source_locale,
+        facts=facts,
+        blocks=blocks,
+        title=title,
+        description=description,
+        created=inputs.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        pdf=PdfInfo(project.pdf_name(translator.locale)),
+        editions=tuple(EditionLink(code, language_name(code)) for code in project.all_locales),
+        keywords=", ".join(acronym for acronym, _ in facts.members),
+    )

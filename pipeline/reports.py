@@ -1,0 +1,48 @@
+"""Turn one locale's build results into its report file (build.json), and read them back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+LOCALE_REPORT = "build.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleReport:
+    """What one locale's build produced and found; the schema of report.json's entries."""
+
+    locale: str
+    name: str
+    published: bool
+    completeness: float = 0.0
+    pages: int = 0
+    pdf_bytes: int = 0
+    seconds: float = 0.0
+    segments: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, object] = field(default_factory=dict)
+    findings: list[dict[str, object]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(finding.get("severity") == "error" for finding in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+def to_json(value: object) -> str:
+    return json.dumps(asdict(value), indent=2, ensure_ascii=False) + "\n"  # type: ignore[call-overload]
+
+
+def read_locale_report(out: Path, locale: str) -> LocaleReport | None:
+    """A locale's report as its build left it, or None when it is missing or not ours."""
+    try:
+        data = json.loads((out / locale / LOCALE_REPORT).read_text(encoding="utf-8"))
+        known = {item.name for item in fields(LocaleReport)}
+        return LocaleReport(**{key: value for key, value in data.items() if key in known})
+    except (OSError, ValueError, TypeError):
+        return None

@@ -1,0 +1,97 @@
+"""Turn the locales built into an output folder into the site: chooser, static files and reports.
+
+Each locale leaves its own report (build.json) beside its files, so that locales built by
+separate CI jobs and unpacked into one folder assemble to the same site as one full build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import jinja2
+
+from .config import Project
+from .files import write_atomic, write_text_atomic
+from .html import PdfInfo, Renderer
+from .inputs import Inputs
+from .reports import LocaleReport, read_locale_report
+
+STATIC_FOLDERS = ("styles", "assets", "fonts")
+REPORT_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def assemble(project: Project, out: Path, inputs: Inputs) -> None:
+    """The chooser, the static files and the reports, from every configured locale found in `out`."""
+    for folder in STATIC_FOLDERS:
+        copy_tree(project.source_dir / folder, out / folder)
+    reports = [report for locale in project.all_locales if (report := read_locale_report(out, locale))]
+    published = [report for report in reports if report.published]
+    editions = [chooser_entry(project, inputs, report) for report in published]
+    chooser = Renderer(project.templates_dir, None).render(
+        "chooser.html", editions=editions, source={"lang": project.source_locale}
+    )
+    write_if_changed(out / "index.html", chooser)
+    payload = {"created": inputs.created.isoformat(), "locales": [asdict(report) for report in reports]}
+    write_if_changed(out / "report.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    write_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()))
+    append_step_summary(reports)
+
+
+def chooser_entry(project: Project, inputs: Inputs, report: LocaleReport) -> dict[str, object]:
+    translator = inputs.translator(report.locale)
+    label = translator.translate("PDF, %(num)s page", "PDF, %(num)s pages", report.pages, printf=True).text
+    return {
+        "lang": report.locale,
+        "dir": "ltr",
+        "name": report.name,
+        "title": translator.translate("Exploring Together").text,
+        "pdf": PdfInfo(project.pdf_name(report.locale), report.pages, report.pdf_bytes),
+        "pdf_label": label % {"num": report.pages},
+    }
+
+
+def report_page(reports: list[LocaleReport], out: Path, created: str) -> str:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPORT_TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    previews = {
+        report.locale: sorted(
+            (out / report.locale / "preview").glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1])
+        )
+        for report in reports
+    }
+    return environment.get_template("report.html").render(
+        reports=reports, previews={k: [p.relative_to(out).as_posix() for p in v] for k, v in previews.items()},
+        created=created,
+    )
+
+
+def append_step_summary(reports: list[LocaleReport]) -> None:
+    """On GitHub Actions, a Markdown table in the job's summary page."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    lines = ["| locale | published | translated | pages | errors | warnings |", "|---|---|---|---|---|---|"]
+    for report in reports:
+        lines.append(
+            f"| {report.name} ({report.locale}) | {'yes' if report.published else 'no'} | "
+            f"{report.completeness:.0f}% | {report.pages} | {report.errors} | {report.warnings} |"
+        )
+    with open(summary, "a", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            if not destination.is_file() or destination.read_bytes() != path.read_bytes():
+                write_atomic(destination, path.read_bytes())

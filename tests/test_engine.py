@@ -1,0 +1,146 @@
+"""The build engine: incremental, parallel, split into per-locale jobs, and reporting."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .conftest import LOCALES, ROOT, run_cli
+
+EPOCH = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def build(project: Path, out: Path, *arguments: str, env: dict[str, str] | None = None) -> str:
+    result = run_cli("build", "--out", str(out), *arguments, cwd=project, env=env or EPOCH)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def states(stdout: str) -> dict[str, str]:
+    """The summary table's last column: rendered or up to date, per locale."""
+    rows = {}
+    for line in stdout.splitlines():
+        words = line.split()
+        if words and words[0] in LOCALES and ("rendered" in line or "up to date" in line):
+            rows[words[0]] = "rendered" if line.endswith("rendered") else "up to date"
+    return rows
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.name not in ("build.json", "report.json", "report.html")
+    }
+
+
+def test_incremental_builds(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert set(states(build(project, out, "--jobs", "2")).values()) == {"rendered"}
+    before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
+
+    second = build(project, out)
+    assert "nothing changed" in second
+    assert {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()} == before
+
+    catalog = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("Wirtschaftliche Expansion", "Wirtschaftswachstum"))
+    assert states(build(project, out)) == {"en": "up to date", "de": "rendered", "fr": "up to date", "it": "up to date"}
+
+    style = project / "source" / "styles" / "print.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\n/* a change */\n")
+    assert set(states(build(project, out)).values()) == {"rendered"}
+
+
+def test_noop_build_does_not_import_the_renderer(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(project, out)
+    probe = (
+        "import sys; from pipeline.cli import main; code = main(['build', '--out', sys.argv[1]]); "
+        "print('weasyprint' in sys.modules, 'markdown_it' in sys.modules, code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(out)], cwd=project, capture_output=True, text=True, env=EPOCH, check=False
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False False 0", result.stdout + result.stderr
+
+
+def test_corrupt_or_foreign_cache_is_ignored(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(project, out, "-l", "fr")
+    cache = tmp_path / ".brochure-cache" / "out.json"
+    assert cache.is_file()
+    for junk in ("{not json", json.dumps({"schema": "someone-else/9", "locales": {}})):
+        cache.write_text(junk)
+        assert states(build(project, out, "-l", "fr")) == {"fr": "rendered"}
+
+
+def test_a_damaged_output_is_rendered_again(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(project, out, "-l", "it")
+    (out / "it" / "exploring-together-it.pdf").write_bytes(b"%PDF-1.7 truncated")
+    assert states(build(project, out, "-l", "it")) == {"it": "rendered"}
+    assert (out / "it" / "exploring-together-it.pdf").stat().st_size > 50_000
+
+
+def test_output_is_the_same_whatever_the_jobs(project: Path, tmp_path: Path) -> None:
+    build(project, tmp_path / "one", "--jobs", "1")
+    build(project, tmp_path / "two", "--jobs", "2")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_per_locale_jobs_assemble_like_a_full_build(project: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    build(project, full)
+    merged = tmp_path / "merged"
+    for locale in LOCALES:
+        part = tmp_path / f"part-{locale}"
+        build(project, part, "-l", locale)
+        shutil.copytree(part / locale, merged / locale)
+    result = run_cli("assemble", "--out", str(merged), cwd=project, env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(merged) == snapshot(full)
+    reports = [json.loads((folder / "report.json").read_text()) for folder in (full, merged)]
+    for report in reports:
+        for locale in report["locales"]:
+            locale.pop("seconds")
+    assert reports[0] == reports[1]
+
+
+def test_report_and_step_summary(project: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    build(project, tmp_path / "out", env={**EPOCH, "GITHUB_STEP_SUMMARY": str(summary)})
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert [entry["locale"] for entry in report["locales"]] == list(LOCALES)
+    for entry in report["locales"]:
+        assert entry["published"] and entry["pages"] == 6 and entry["completeness"] == 100.0
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert 'src="de/preview/page-1.png"' in page
+    assert "| Deutsch (de) | yes | 100% | 6 | 0 | 0 |" in summary.read_text()
+
+
+def test_plain_progress_has_no_control_codes(project: Path, tmp_path: Path) -> None:
+    stdout = build(project, tmp_path / "out", "-l", "de")
+    assert "\x1b" not in stdout
+    assert "de: pdf" in stdout and "de: done" in stdout
+
+
+def test_workflow_runs_the_documented_commands() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "brochure.yml").read_text())
+    steps = {name: [step.get("run", "") for step in job["steps"]] for name, job in workflow["jobs"].items()}
+    check = "\n".join(steps["check"])
+    for command in ("brochure extract --check", "brochure update --check", "brochure check --strict"):
+        assert command in check
+    matrix = workflow["jobs"]["build"]["strategy"]["matrix"]["locale"]
+    assert matrix == list(LOCALES)
+    assert any("brochure build -l ${{ matrix.locale }}" in run for run in steps["build"])
+    assert any("brochure assemble" in run for run in steps["assemble"])
+    readme = (ROOT / "README.md").read_text()
+    for command in ("brochure extract --check", "brochure build -l", "brochure assemble"):
+        assert command in readme
