@@ -257,7 +257,7 @@ def fill(text: str, fixed: set[int], limit: int, start: int) -> list[int]:
     columns = column_offsets(text)
     if start + span(columns, 0, len(text)) <= limit:
         return []
-    classes = text.translate(CLASS_CODES)
+    classes = class_codes(text)
     if STATEFUL.search(classes):
         return fill_by_character(classes, text, fixed, limit, start)
     return fill_by_line(classes, columns, fixed, limit, start)
@@ -265,7 +265,7 @@ def fill(text: str, fixed: set[int], limit: int, start: int) -> list[int]:
 
 def column_offsets(text: str) -> list[int] | None:
     """The column at which each character starts (and the total), or None: one column each."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable() and not WIDE_OR_ZERO.search(text):
         return None
     widths = text.translate(WIDTH_CODES)
     if widths.count("\1") == len(widths):
@@ -278,7 +278,7 @@ def span(columns: list[int] | None, begin: int, end: int) -> int:
 
 
 def fill_by_line(
-    classes: str, columns: list[int] | None, fixed: set[int], limit: int, start: int
+    classes: bytes, columns: list[int] | None, fixed: set[int], limit: int, start: int
 ) -> list[int]:
     """Each line ends at the last opportunity that fits, or else at the first one there is.
 
@@ -304,7 +304,7 @@ def last_fitting(columns: list[int] | None, line: int, column: int, limit: int, 
     return bisect.bisect_right(columns, limit - column + columns[line]) - 1
 
 
-def last_opportunity(classes: str, line: int, reach: int, fixed: set[int]) -> int | None:
+def last_opportunity(classes: bytes, line: int, reach: int, fixed: set[int]) -> int | None:
     while reach > line:
         match = LAST_OPPORTUNITY.match(classes, line + 1, reach + 1)
         if match is None:
@@ -315,14 +315,14 @@ def last_opportunity(classes: str, line: int, reach: int, fixed: set[int]) -> in
     return None
 
 
-def next_opportunity(classes: str, line: int, fixed: set[int]) -> int | None:
+def next_opportunity(classes: bytes, line: int, fixed: set[int]) -> int | None:
     for match in OPPORTUNITY.finditer(classes, line + 1):
         if match.end() not in fixed:
             return match.end()
     return None
 
 
-def fill_by_character(classes: str, text: str, fixed: set[int], limit: int, start: int) -> list[int]:
+def fill_by_character(classes: bytes, text: str, fixed: set[int], limit: int, start: int) -> list[int]:
     """The same, walking the text as libunistring does: for mandatory breaks and stateful rules."""
     widths = [ord(width) for width in text.translate(WIDTH_CODES)]
     breaks: list[int] = []
@@ -774,10 +774,19 @@ class CodeTable(dict[int, str]):
         return value
 
 
-# Text is translated into one character per class, so that regular expressions find the breaks.
-CODE_BASE = 0x100
+# Text is translated into one byte per class, so that regular expressions find the breaks.
+CODE_BASE = 0x30
 CLASS_CODES = CodeTable(lambda char: chr(CODE_BASE + line_class(char)))
+ASCII_CLASSES = bytes(CODE_BASE + line_class(chr(code)) for code in range(128)).ljust(256, b"?")
 WIDTH_CODES = CodeTable(lambda char: chr(column_width(char)))
+# Characters outside these ranges may take other than one column (checked by the tests).
+WIDE_OR_ZERO = re.compile("[^\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u1e00-\u1eff]")
+
+
+def class_codes(text: str) -> bytes:
+    if text.isascii():
+        return text.encode("ascii").translate(ASCII_CLASSES)
+    return text.translate(CLASS_CODES).encode("ascii")
 
 
 def codes(classes: list[int]) -> str:
@@ -785,7 +794,7 @@ def codes(classes: list[int]) -> str:
 
 
 # Classes whose rules look further back than the class before: text with them is walked.
-STATEFUL = re.compile(f"[{codes([BK, CR, LF, CM, ZW, ZWJ, RI, HL])}]")
+STATEFUL = re.compile(f"[{codes([BK, CR, LF, CM, ZW, ZWJ, RI, HL])}]".encode("ascii"))
 
 
 def opportunity_pattern() -> re.Pattern[str]:
@@ -804,11 +813,11 @@ def opportunity_pattern() -> re.Pattern[str]:
     for direct, afters in direct_before.items():
         if direct:
             alternatives.append(f"(?<=[{codes(list(direct))}])(?=[{codes(afters)}])")
-    return re.compile("|".join(alternatives))
+    return re.compile("|".join(alternatives).encode("ascii"))
 
 
 OPPORTUNITY = opportunity_pattern()
-LAST_OPPORTUNITY = re.compile(f"(?s).*(?:{OPPORTUNITY.pattern})")
+LAST_OPPORTUNITY = re.compile(b"(?s).*(?:" + OPPORTUNITY.pattern + b")")
 
 
 # The walk: libunistring's u8_possible_linebreaks, one character at a time.
@@ -824,12 +833,12 @@ class BreakState:
     regional: int = 0  # regional indicators just before
 
 
-def break_opportunities(classes: str) -> list[int]:
+def break_opportunities(classes: bytes) -> list[int]:
     """For each character (given by its class code), whether a line may break before it."""
     state = BreakState()
     result = []
     for code in classes:
-        cls = ord(code) - CODE_BASE
+        cls = code - CODE_BASE
         result.append(step(state, cls))
         state.previous = HL_BA if state.previous == HL and cls in (HY, BA) else cls
         state.regional = state.regional + 1 if cls == RI else 0
