@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .cache import BuildCache, fingerprint, pipeline_version, tree_digest
 from .clock import source_date
 from .config import Project
+from .files import exclusive
 from .options import BuildOptions, Format, Progress, quiet
 from .reports import LocaleReport, read_locale_report
 
@@ -50,6 +51,12 @@ class _Plan:
 
 
 def build(project: Project, options: BuildOptions, progress: Progress = quiet) -> BuildReport:
+    lock = options.out.parent / ".brochure-cache" / f"{options.out.name}.lock"
+    with exclusive(lock, f"{options.out}/"):
+        return build_unlocked(project, options, progress)
+
+
+def build_unlocked(project: Project, options: BuildOptions, progress: Progress) -> BuildReport:
     started = time.perf_counter()
     cache_file = BuildCache.load(options.out)
     whole = whole_fingerprint(project, options)

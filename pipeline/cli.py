@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -61,8 +62,14 @@ def translated_locales(project: Project, requested: list[str] | None) -> tuple[s
     return tuple(locale for locale in project.select(requested) if locale != project.source_locale)
 
 
+def interrupt(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so that half-written temporary files are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         arguments = parser().parse_args(argv)
         project = load_project(find_root(Path.cwd()))

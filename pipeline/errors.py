@@ -17,6 +17,10 @@ class BrochureError(Exception):
     def __str__(self) -> str:
         return f"{display_path(self.path)}:{self.line}: error: {self.message}"
 
+    def __reduce__(self) -> tuple[type[BrochureError], tuple[Path, int, str]]:
+        # Errors raised in a worker process travel back to the parent pickled.
+        return (type(self), (self.path, self.line, self.message))
+
 
 class UsageError(BrochureError):
     """A command line that asks for something impossible (an unknown locale, say)."""

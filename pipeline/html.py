@@ -189,14 +189,22 @@ class Renderer:
                 translator.gettext, translator.ngettext, newstyle=True
             )
 
-    def render(self, name: str, **context: object) -> str:
+    def check(self) -> None:
+        """Compile every template now, so that a syntax error stops the build before any output."""
+        for name in sorted(self.environment.list_templates(extensions=["html"])):
+            self.template(name)
+
+    def template(self, name: str) -> jinja2.Template:
         try:
-            return self.environment.get_template(name).render(**context)
+            return self.environment.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             path = Path(error.filename or self.templates_dir / name)
             raise BrochureError(path, error.lineno, f"template syntax error: {error.message}") from None
         except jinja2.TemplateNotFound as error:
-            raise BrochureError(self.templates_dir / error.name, 1, "template not found") from None
+            raise BrochureError(self.templates_dir / str(error.name), 1, "template not found") from None
+
+    def render(self, name: str, **context: object) -> str:
+        return self.template(name).render(**context)
 
 
 def status_counts(translator: Translator) -> dict[str, int]:

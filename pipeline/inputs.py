@@ -9,7 +9,7 @@ from .catalogs import published_entries, read_catalog
 from .clock import source_date
 from .config import Project
 from .facts import Facts, read_facts
-from .html import Motto, headline_msgid
+from .html import Motto, Renderer, headline_msgid
 from .layout import Budget, read_budget
 from .pseudo import PSEUDO_LOCALE, pseudo_entries
 from .source import Document, read_document
@@ -36,6 +36,7 @@ class Inputs:
 def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
     document = read_document(project.brochure_path)
     facts = read_facts(project.data_path)
+    Renderer(project.templates_dir, None).check()
     translators = {locale: load_translator(project, locale) for locale in project.all_locales}
     if PSEUDO_LOCALE in locales:
         translators[PSEUDO_LOCALE] = Translator(PSEUDO_LOCALE, pseudo_entries(read_catalog(project.template_path)))

@@ -1,0 +1,407 @@
+"""The translator preview, `brochure serve`: a real server on 127.0.0.1 over a copy of the project."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from typing import IO
+
+import polib
+import pytest
+
+from pipeline.html import segment_key
+
+HOST = "127.0.0.1"
+CATALOG = Path("locales/de/LC_MESSAGES/brochure.po")
+HEADLINE = "Exploring together"  # the cover headline: a segment, <h1 data-msg=...>
+TITLE = "Exploring Together"  # a UI string: the page's <title>
+INTRO = "ISECG is the international forum set up by"  # the cover's introduction starts so
+SAVE_TO_PAGE_SECONDS = 2.0
+STARTUP_SECONDS = 30.0
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Until cli.py wires `serve`, the preview is started through its library function.
+SERVE_SCRIPT = (
+    "import sys; from pathlib import Path; "
+    "from pipeline.config import load_project; from pipeline.serve import serve; "
+    "serve(load_project(Path.cwd()), sys.argv[1], int(sys.argv[2]), ready=lambda url: print(url, flush=True))"
+)
+# No proxy: every request of these tests goes to the loopback address.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def serve_command(locale: str, port: int) -> list[str]:
+    """The command a translator runs; once cli.py has `serve`, the commented line replaces the other."""
+    # return [sys.executable, "-m", "pipeline.cli", "serve", "-l", locale, "--port", str(port)]
+    return [sys.executable, "-c", SERVE_SCRIPT, locale, str(port)]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def browser_missing() -> str:
+    """Why the browser tests cannot run here, or '' when they can."""
+    if not CHROMIUM.is_file():
+        return f"no Chromium at {CHROMIUM}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed"
+    return ""
+
+
+# On a developer's machine a missing browser skips; in CI (CI=true) it fails the test instead.
+needs_browser = pytest.mark.skipif(bool(browser_missing()) and not in_ci(), reason=browser_missing() or "browser present")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    root: Path
+    port: int
+    stdout: IO[bytes]
+    stderr: IO[bytes]
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.base}/de/index.html"
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / CATALOG
+
+    def error_output(self) -> str:
+        self.stderr.flush()
+        return (self.root.parent / "serve.stderr").read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    """Status, content type and body; errors are answers too."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with OPENER.open(request, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def text(url: str) -> str:
+    status, _, body = get(url)
+    assert status == 200, (url, status)
+    return unescape(body.decode("utf-8"))
+
+
+def eventually(condition: Callable[[], bool], seconds: float, what: str) -> float:
+    """Poll `condition` until it holds; how long that took, or a failure after `seconds`."""
+    started = time.perf_counter()
+    while True:
+        if condition():
+            return time.perf_counter() - started
+        if time.perf_counter() - started > seconds:
+            pytest.fail(f"not within {seconds} s: {what}")
+        time.sleep(0.05)
+
+
+def wait_until_answering(server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"the preview exited with {server.process.returncode}:\n{server.error_output()}")
+        try:
+            if get(server.page_url)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the preview did not answer within {STARTUP_SECONDS} s:\n{server.error_output()}")
+
+
+def stop(server: Server, number: signal.Signals = signal.SIGTERM) -> int:
+    if server.process.poll() is None:
+        server.process.send_signal(number)
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+    return server.process.returncode
+
+
+@contextmanager
+def running_preview(root: Path, locale: str = "de") -> Iterator[Server]:
+    port = free_port()
+    with open(root.parent / "serve.stdout", "wb") as stdout, open(root.parent / "serve.stderr", "wb") as stderr:
+        process = subprocess.Popen(serve_command(locale, port), cwd=root, stdout=stdout, stderr=stderr)
+        server = Server(process, root, port, stdout, stderr)
+        try:
+            wait_until_answering(server)
+            yield server
+        finally:
+            stop(server)
+
+
+@pytest.fixture
+def preview(project: Path) -> Iterator[Server]:
+    with running_preview(project) as server:
+        yield server
+
+
+# ---------------------------------------------------------------- catalog edits, as a translator makes them
+
+
+def translation(catalog: Path, msgid: str) -> str:
+    entry = polib.pofile(str(catalog)).find(msgid)
+    assert entry is not None, msgid
+    return str(entry.msgstr)
+
+
+def set_translation(catalog: Path, msgid: str, msgstr: str, *, fuzzy: bool = False) -> None:
+    po = polib.pofile(str(catalog), wrapwidth=76)
+    entry = po.find(msgid)
+    assert entry is not None, msgid
+    entry.msgstr = msgstr
+    if fuzzy:
+        entry.flags.append("fuzzy")
+    po.save()
+
+
+def msgid_line(catalog: Path, msgid: str) -> int:
+    lines = catalog.read_text(encoding="utf-8").splitlines()
+    return lines.index(f'msgid "{msgid}"') + 1
+
+
+def break_catalog(catalog: Path, msgid: str) -> int:
+    """Drop the closing quote of `msgid`'s msgstr, as a slip of the keyboard would; its line."""
+    lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = msgid_line(catalog, msgid) + 1
+    assert lines[line - 1].startswith('msgstr "'), lines[line - 1]
+    lines[line - 1] = lines[line - 1].rstrip().removesuffix('"') + "\n"
+    catalog.write_text("".join(lines), encoding="utf-8")
+    return line
+
+
+# ---------------------------------------------------------------- over HTTP
+
+
+def test_serves_the_german_page_with_the_preview_script(preview: Server) -> None:
+    page = text(preview.page_url)
+    title = translation(preview.catalog, TITLE)
+    assert '<html lang="de"' in page
+    assert f"<title>{title} · ISECG</title>" in page
+    assert '<script src="/_preview/preview.js"' in page
+    assert text(preview.base + "/") == page  # the root redirects to the locale's page
+    status, content_type, _ = get(preview.base + "/_preview/preview.js")
+    assert (status, content_type.split(";")[0]) == (200, "text/javascript")
+    assert get(preview.base + "/styles/screen.css")[0] == 200
+
+
+def test_page_follows_catalog_edits(preview: Server) -> None:
+    new = "Gemeinsam zu Mond und Mars"
+    events = http.client.HTTPConnection(HOST, preview.port, timeout=SAVE_TO_PAGE_SECONDS + 1)
+    events.request("GET", "/events?since=1")
+    stream = events.getresponse()
+    assert stream.getheader("Content-Type") == "text/event-stream"
+    try:
+        set_translation(preview.catalog, HEADLINE, new)
+        elapsed = eventually(lambda: f">{new}</h1>" in text(preview.page_url), SAVE_TO_PAGE_SECONDS, "the new headline")
+        lines = [stream.readline() for _ in range(4)]
+    finally:
+        events.close()
+    assert b"event: reload\n" in lines
+    print(f"save to updated page (HTTP): {elapsed:.2f} s")
+
+
+def test_broken_catalog_shows_its_error_and_recovers(preview: Server) -> None:
+    original = preview.catalog.read_text(encoding="utf-8")
+    line = break_catalog(preview.catalog, TITLE)
+    expected = f"{CATALOG.as_posix()}:{line}: error: unterminated"
+    eventually(lambda: expected in text(preview.page_url), SAVE_TO_PAGE_SECONDS, expected)
+    assert get(preview.page_url)[0] == 200
+    preview.catalog.write_text(original, encoding="utf-8")
+    headline = translation(preview.catalog, HEADLINE)
+    eventually(lambda: f">{headline}</h1>" in text(preview.page_url), SAVE_TO_PAGE_SECONDS, "the brochure again")
+
+
+def test_error_page_lists_the_check_findings_of_a_catalog_that_parses(preview: Server) -> None:
+    source = preview.root / "source" / "brochure.md"
+    lines = source.read_text(encoding="utf-8").count("\n")
+    source.write_text(source.read_text(encoding="utf-8") + "\n::: epigraph\n", encoding="utf-8")
+    # The catalog parses, so `check` has something to say: a placeholder the source lacks.
+    set_translation(preview.catalog, TITLE, "%(num)s Gemeinsam")
+    expected = f"source/brochure.md:{lines + 2}: error: container block 'epigraph' is never closed"
+    eventually(lambda: expected in text(preview.page_url), SAVE_TO_PAGE_SECONDS, expected)
+    assert f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, TITLE)}: error[" in text(preview.page_url)
+
+
+def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
+    status, content_type, body = get(preview.base + "/segments.json")
+    assert (status, content_type.split(";")[0]) == (200, "application/json")
+    segments = json.loads(body)
+    headline = segments[segment_key(HEADLINE)]
+    assert headline["msgid"] == HEADLINE
+    assert headline["msgstr"] == translation(preview.catalog, HEADLINE)
+    assert headline["status"] == "translated"
+    assert "Cover headline" in headline["comment"]
+    assert headline["where"] == f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, HEADLINE)}"
+    assert headline["where"].endswith(f"brochure.po:{msgid_line(preview.catalog, HEADLINE)}")
+
+
+def test_fallbacks_carry_their_status(project: Path) -> None:
+    catalog = project / CATALOG
+    intro = next(entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO))
+    set_translation(catalog, HEADLINE, "Gemeinsam erkunden", fuzzy=True)
+    set_translation(catalog, intro, "")
+    with running_preview(project) as server:
+        segments = json.loads(get(server.base + "/segments.json")[2])
+        page = text(server.page_url)
+    assert segments[segment_key(HEADLINE)]["status"] == "fuzzy"
+    assert segments[segment_key(intro)]["status"] == "untranslated"
+    assert f'<h1 lang="en" data-msg="{segment_key(HEADLINE)}">{HEADLINE}</h1>' in page
+
+
+def test_side_by_side_shows_source_and_translation_per_block(preview: Server) -> None:
+    page = text(preview.base + "/side-by-side")
+    assert page.count('<th scope="col">') == 2
+    row = page[page.index(f'<tr data-msg="{segment_key(HEADLINE)}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<td lang="en">{HEADLINE}</td>' in row
+    assert translation(preview.catalog, HEADLINE) in row
+    assert f"brochure.po:{msgid_line(preview.catalog, HEADLINE)}" in row
+
+
+def test_pdf_and_its_pages_on_demand(preview: Server) -> None:
+    status, content_type, body = get(preview.base + "/pdf")
+    assert (status, content_type, body[:5]) == (200, "application/pdf", b"%PDF-")
+    pages = text(preview.base + "/pages")
+    assert '<img src="/pages/page-1.png"' in pages
+    assert "fits the design" in pages
+    status, content_type, body = get(preview.base + "/pages/page-1.png")
+    assert (status, content_type, body[:8]) == (200, "image/png", b"\x89PNG\r\n\x1a\n")
+
+
+def test_pages_show_a_layout_that_outgrows_its_pages(preview: Server) -> None:
+    po = polib.pofile(str(preview.catalog))
+    long = next(entry for entry in po if len(entry.msgid) > 200 and not set("{*[") & set(entry.msgid))
+    set_translation(preview.catalog, long.msgid, " ".join([long.msgstr] * 8))
+    pages = text(preview.base + "/pages")
+    assert "its budget ends on page" in pages
+    assert f"{CATALOG.as_posix()}:" in pages
+
+
+def test_listens_on_loopback_only_and_writes_nothing_into_the_project(preview: Server) -> None:
+    # Bound to 127.0.0.1 itself: another loopback address of the same machine gets no answer.
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.2", preview.port), timeout=2):
+        pass
+    assert get(preview.page_url, {"Host": f"attacker.example:{preview.port}"})[0] == 421
+    assert get(preview.base + "/styles/%2e%2e/%2e%2e/pyproject.toml")[0] == 404
+    assert get(preview.base + "/fr/index.html")[0] == 404
+    assert not (preview.root / "output").exists()
+    assert sorted(path.name for path in preview.root.iterdir()) == ["locales", "pyproject.toml", "source"]
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stops_cleanly_on_a_signal(preview: Server, number: signal.Signals) -> None:
+    assert stop(preview, number) == 0
+    assert "Traceback" not in preview.error_output()
+    with pytest.raises(OSError), socket.create_connection((HOST, preview.port), timeout=2):
+        pass
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@contextmanager
+def chromium_page(url: str) -> Iterator[object]:
+    missing = browser_missing()
+    if missing:
+        pytest.fail(f"CI is set, so the browser tests must run: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url)
+            yield page
+        finally:
+            browser.close()
+
+
+@needs_browser
+def test_in_the_browser(project: Path) -> None:
+    catalog = project / CATALOG
+    intro = next(entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO))
+    set_translation(catalog, intro, translation(catalog, intro), fuzzy=True)
+    headline_key, intro_key = segment_key(HEADLINE), segment_key(intro)
+    with running_preview(project) as server, chromium_page(server.page_url) as page:
+        assert page.title() == f"{translation(catalog, TITLE)} · ISECG"  # type: ignore[attr-defined]
+
+        # A saved translation shows up without anyone touching the browser.
+        new = "Gemeinsam zu Mond und Mars"
+        started = time.perf_counter()
+        set_translation(catalog, HEADLINE, new)
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "([key, text]) => document.querySelector(`main [data-msg='${key}']`)?.textContent === text",
+            arg=[headline_key, new],
+            timeout=SAVE_TO_PAGE_SECONDS * 1000,
+            polling=20,
+        )
+        elapsed = time.perf_counter() - started
+        print(f"\nsave to updated page in Chromium: {elapsed:.2f} s")
+        assert elapsed < SAVE_TO_PAGE_SECONDS
+        assert page.url == server.page_url  # type: ignore[attr-defined]
+
+        # Translator mode, from the keyboard: statuses outlined, a segment's catalog line on focus.
+        toggle = page.locator("#preview-translator-mode")  # type: ignore[attr-defined]
+        toggle.focus()
+        page.keyboard.press("Enter")  # type: ignore[attr-defined]
+        assert toggle.get_attribute("aria-pressed") == "true"
+        fuzzy = page.locator(f"main [data-msg='{intro_key}']")  # type: ignore[attr-defined]
+        fuzzy.and_(page.locator("[data-preview-status='fuzzy']")).wait_for()  # type: ignore[attr-defined]
+        assert fuzzy.evaluate("node => getComputedStyle(node).outlineStyle") == "dotted"
+        assert fuzzy.get_attribute("lang") == "en"
+        headline = page.locator(f"main [data-msg='{headline_key}']")  # type: ignore[attr-defined]
+        assert headline.get_attribute("tabindex") == "0"
+        headline.focus()
+        where = page.locator("#preview-panel [data-field='where']")  # type: ignore[attr-defined]
+        where.wait_for(state="visible")
+        assert where.text_content() == f"{CATALOG.as_posix()}:{msgid_line(catalog, HEADLINE)}"
+        assert page.locator("#preview-panel [data-field='msgid']").text_content() == HEADLINE  # type: ignore[attr-defined]
+        fuzzy.focus()
+        assert "fuzzy" in page.locator("#preview-panel [data-field='status']").text_content()  # type: ignore[attr-defined]
+
+        # A broken catalog shows its error in place of the page, and the page comes back when fixed.
+        original = catalog.read_text(encoding="utf-8")
+        line = break_catalog(catalog, TITLE)
+        expected = f"{CATALOG.as_posix()}:{line}: error: unterminated"
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "text => document.body.textContent.includes(text)", arg=expected, timeout=SAVE_TO_PAGE_SECONDS * 1000
+        )
+        catalog.write_text(original, encoding="utf-8")
+        headline.wait_for(timeout=SAVE_TO_PAGE_SECONDS * 1000)
+        assert headline.text_content() == new
+        assert page.locator("#preview-translator-mode").get_attribute("aria-pressed") == "true"  # type: ignore[attr-defined]
