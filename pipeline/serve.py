@@ -13,11 +13,13 @@ import logging
 import re
 import shutil
 import signal
+import stat
+import sys
 import tempfile
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from html.parser import HTMLParser
@@ -37,7 +39,7 @@ from .config import Project, load_project
 from .errors import BrochureError, UsageError
 from .html import language_name, segment_key
 from .source import Segment, read_document
-from .translate import Status, Translator
+from .translate import Translator
 
 LOGGER = logging.getLogger(__name__)
 
@@ -124,7 +126,9 @@ def render_snapshot(root: Path, locale: str, out: Path, generation: int) -> Snap
         project = load_project(root)
         project.select([locale])
         # A preview shows a translation however far it has come: no publishing threshold.
-        options = BuildOptions(locales=page_locales(project, locale), formats=frozenset({Format.HTML}), out=out)
+        options = BuildOptions(
+            locales=page_locales(project, locale), formats=frozenset({Format.HTML}), out=out
+        )
         build(replace(project, publish_threshold=0.0), options)
         return Snapshot(
             generation=generation,
@@ -164,6 +168,8 @@ def failed_snapshot(root: Path, locale: str, generation: int, errors: tuple[str,
             findings = tuple(str(finding) for finding in found)
     except BrochureError:
         pass  # the errors above already say why the catalog cannot be checked
+    except Exception:
+        LOGGER.exception("checking the %s catalog failed", locale)
     return Snapshot(generation=generation, errors=errors, findings=findings)
 
 
@@ -174,18 +180,22 @@ def unpublished_note(project: Project, locale: str) -> str:
     percent = catalog_stats(catalog, project.template_path).percent
     if percent >= project.publish_threshold:
         return ""
-    return f"{percent:.0f}% of words translated: below the {project.publish_threshold:.0f}% needed to publish"
+    threshold = project.publish_threshold
+    return f"{percent:.0f}% of words translated, below the {threshold:.0f}% needed to publish"
 
 
 def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
     """Every message the page may show, keyed as its elements' data-msg, with its catalog line."""
     template = active_entries(read_catalog(project.template_path))
-    segments = {segment.msgid: segment for segment in read_document(project.brochure_path).segments()}
+    segments = {
+        segment.msgid: segment for segment in read_document(project.brochure_path).segments()
+    }
     catalog = locale_catalog(project, locale)
     entries = active_entries(catalog) if catalog is not None else {}
-    translator = Translator(locale, published_entries(catalog), is_source=False) if catalog is not None else (
-        Translator(locale, {}, is_source=True)
-    )
+    if catalog is None:
+        translator = Translator(locale, {}, is_source=True)
+    else:
+        translator = Translator(locale, published_entries(catalog))
     infos = {}
     for msgid in dict.fromkeys([*segments, *template]):
         pot, entry = template.get(msgid), entries.get(msgid)
@@ -194,7 +204,8 @@ def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
         status = translator.translate(msgid, plural, 1, printf=msgid not in segments).status
         comment = pot.comment if pot is not None else segments[msgid].comment
         where = citation(project, catalog, entry, pot, segments.get(msgid))
-        infos[segment_key(msgid)] = SegmentInfo(msgid, msgstr_of(entry), comment, status.value, where)
+        info = SegmentInfo(msgid, msgstr_of(entry), comment, status.value, where)
+        infos[segment_key(msgid)] = info
     return infos
 
 
@@ -213,7 +224,7 @@ def citation(
     pot: polib.POEntry | None,
     segment: Segment | None,
 ) -> str:
-    """Where to edit a message: its msgid line in the catalog, else in the template, else the source."""
+    """Where to edit a message: its msgid line in the catalog, else the template's, else the source."""
     if catalog is not None and entry is not None:
         return f"{project.relative(Path(catalog.fpath))}:{entry.linenum}"
     if catalog is not None and pot is not None:
@@ -228,7 +239,11 @@ def citation(
 
 def active_entries(catalog: polib.POFile) -> dict[str, polib.POEntry]:
     """Entries without context, as the translator looks them up; never obsolete ones."""
-    return {entry.msgid: entry for entry in catalog if entry.msgid and not entry.obsolete and not entry.msgctxt}
+    return {
+        entry.msgid: entry
+        for entry in catalog
+        if entry.msgid and not entry.obsolete and not entry.msgctxt
+    }
 
 
 def msgstr_of(entry: polib.POEntry | None) -> str:
@@ -242,7 +257,7 @@ def msgstr_of(entry: polib.POEntry | None) -> str:
 class SegmentCollector(HTMLParser):
     """The inner HTML and lang of each element that carries data-msg, in document order."""
 
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+    VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -259,7 +274,8 @@ class SegmentCollector(HTMLParser):
             return
         values = dict(attrs)
         if values.get("data-msg"):
-            self.current, self.parts, self.depth = (values["data-msg"] or "", values.get("lang") or ""), [], 1
+            self.current = (values["data-msg"] or "", values.get("lang") or "")
+            self.parts, self.depth = [], 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.depth:
@@ -280,7 +296,7 @@ class SegmentCollector(HTMLParser):
 
 
 def page_segments(page: str) -> list[tuple[str, str, str]]:
-    """(key, lang, inner HTML) of the page's segments; the HTML is the build's own, escaped already."""
+    """(key, lang, inner HTML) of the page's segments: the build's own HTML, escaped already."""
     collector = SegmentCollector()
     collector.feed(page)
     collector.close()
@@ -312,13 +328,19 @@ def render_pdf_preview(root: Path, locale: str, out: Path, generation: int) -> P
         options = BuildOptions(locales=(locale,), formats=frozenset({Format.PDF}), out=out)
         build(replace(project, publish_threshold=0.0), options)
     except BrochureError as error:
-        return PdfPreview(generation, None, page_images(out / locale / "preview"), (str(error),), stale=True)
-    return PdfPreview(generation, out / locale / project.pdf_name(locale), page_images(out / locale / "preview"), ())
+        stale = page_images(out / locale / "preview")
+        return PdfPreview(generation, None, stale, (str(error),), stale=True)
+    pdf = out / locale / project.pdf_name(locale)
+    return PdfPreview(generation, pdf, page_images(out / locale / "preview"), ())
 
 
 def page_images(folder: Path) -> tuple[Path, ...]:
-    images = [path for path in folder.glob("page-*.png") if PAGE_IMAGE.fullmatch(path.name)]
-    return tuple(sorted(images, key=lambda path: int(PAGE_IMAGE.fullmatch(path.name)[1])))  # type: ignore[index]
+    """page-1.png, page-2.png, ... in page order (not name order: page-10 follows page-9)."""
+    numbered = {}
+    for path in folder.glob("page-*.png"):
+        if match := PAGE_IMAGE.fullmatch(path.name):
+            numbered[int(match[1])] = path
+    return tuple(numbered[number] for number in sorted(numbered))
 
 
 # ---------------------------------------------------------------- state
@@ -338,23 +360,29 @@ class Preview:
         self.pdf_lock = threading.Lock()
         self.pdf: PdfPreview | None = None
         self.templates = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(PREVIEW_DIR), autoescape=True, undefined=jinja2.StrictUndefined
+            loader=jinja2.FileSystemLoader(PREVIEW_DIR),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
         )
 
     def rebuild(self) -> None:
-        try:
+        # A broken pyproject.toml keeps the last good configuration for watching and serving;
+        # the snapshot reports the error.
+        with suppress(BrochureError):
             self.project = load_project(self.root)
-        except BrochureError:
-            pass  # keep watching and serving where the last good configuration pointed
-        snapshot = render_snapshot(self.root, self.locale, self.folder / "html", self.snapshot.generation + 1)
+        snapshot = render_snapshot(
+            self.root, self.locale, self.folder / "html", self.snapshot.generation + 1
+        )
         with self.changed:
             self.snapshot = snapshot
             self.changed.notify_all()
 
     def wait_for_change(self, generation: int, timeout: float) -> int | None:
-        """The current generation once it differs from `generation` (or on timeout); None when closing."""
+        """The generation once it differs from `generation`, or after `timeout`; None on closing."""
         with self.changed:
-            self.changed.wait_for(lambda: self.closing or self.snapshot.generation != generation, timeout)
+            self.changed.wait_for(
+                lambda: self.closing or self.snapshot.generation != generation, timeout
+            )
             return None if self.closing else self.snapshot.generation
 
     def close(self) -> None:
@@ -366,7 +394,9 @@ class Preview:
         with self.pdf_lock:
             generation = self.snapshot.generation
             if self.pdf is None or self.pdf.generation != generation:
-                self.pdf = render_pdf_preview(self.root, self.locale, self.folder / "pdf", generation)
+                self.pdf = render_pdf_preview(
+                    self.root, self.locale, self.folder / "pdf", generation
+                )
             return self.pdf
 
     @property
@@ -377,7 +407,7 @@ class Preview:
         return self.templates.get_template(template).render(locale=self.locale, **context)
 
 
-def fingerprint(paths: tuple[Path, ...]) -> dict[Path, tuple[int, int]]:
+def file_states(paths: tuple[Path, ...]) -> dict[Path, tuple[int, int]]:
     """Modification time and size of every file under `paths`; editors' hidden files excluded."""
     found: dict[Path, tuple[int, int]] = {}
     for top in paths:
@@ -388,16 +418,15 @@ def fingerprint(paths: tuple[Path, ...]) -> dict[Path, tuple[int, int]]:
                 status = path.stat()
             except OSError:
                 continue  # removed while we looked: the next poll sees it gone
-            if path.is_file():
+            if stat.S_ISREG(status.st_mode):
                 found[path] = (status.st_mtime_ns, status.st_size)
     return found
 
 
-def watch(preview: Preview, stop: threading.Event) -> None:
-    """Build again after every change, until `stop` is set."""
-    seen = fingerprint(preview.watched)
+def watch(preview: Preview, stop: threading.Event, seen: dict[Path, tuple[int, int]]) -> None:
+    """Build again after every change since `seen`, until `stop` is set."""
     while not stop.wait(POLL_SECONDS):
-        current = fingerprint(preview.watched)
+        current = file_states(preview.watched)
         if current != seen:
             seen = current
             preview.rebuild()
@@ -424,8 +453,12 @@ def html_response(preview: Preview, snapshot: Snapshot, page: str, kind: str) ->
     return Response(body, "text/html; charset=utf-8")
 
 
-def error_page(preview: Preview, snapshot: Snapshot, title: str, intro: str, errors: tuple[str, ...] = ()) -> Response:
-    page = preview.render("error.html", title=title, intro=intro, errors=errors, findings=snapshot.findings)
+def error_page(
+    preview: Preview, snapshot: Snapshot, title: str, intro: str, errors: tuple[str, ...] = ()
+) -> Response:
+    page = preview.render(
+        "error.html", title=title, intro=intro, errors=errors, findings=snapshot.findings
+    )
     return html_response(preview, snapshot, page, "error")
 
 
@@ -433,7 +466,9 @@ def brochure_page(preview: Preview) -> Response:
     snapshot = preview.snapshot
     if snapshot.errors:
         title = f"The {language_name(preview.locale)} preview cannot be rendered"
-        intro = "Fix what is listed below and save: this page turns back into the brochure by itself."
+        intro = (
+            "Fix what is listed below and save: this page turns back into the brochure by itself."
+        )
         return error_page(preview, snapshot, title, intro, snapshot.errors)
     return html_response(preview, snapshot, snapshot.page, "brochure")
 
@@ -464,7 +499,11 @@ def pages_page(preview: Preview) -> Response:
     result = preview.current_pdf()
     images = [f"/pages/{path.name}" for path in result.images]
     page = preview.render(
-        "pages.html", images=images, errors=result.errors, stale=result.stale, name=language_name(preview.locale)
+        "pages.html",
+        images=images,
+        errors=result.errors,
+        stale=result.stale,
+        name=language_name(preview.locale),
     )
     return html_response(preview, preview.snapshot, page, "pages")
 
@@ -479,7 +518,9 @@ def page_image(preview: Preview, name: str) -> Response | None:
 
 def segments_json(preview: Preview) -> Response:
     data = {key: asdict(info) for key, info in preview.snapshot.segments.items()}
-    return Response(json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+    return Response(
+        json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8"
+    )
 
 
 def file_response(folder: Path, relative: str) -> Response | None:
@@ -488,7 +529,9 @@ def file_response(folder: Path, relative: str) -> Response | None:
     path = (base / relative).resolve()
     if not path.is_relative_to(base) or not path.is_file():
         return None
-    return Response(path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"))
+    return Response(
+        path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    )
 
 
 def redirect(location: str) -> Response:
@@ -525,7 +568,7 @@ def route(preview: Preview, path: str) -> Response:
         found = file_response(PREVIEW_DIR, path.removeprefix(PREVIEW_URL))
     elif path.startswith("/pages/"):
         found = page_image(preview, path.removeprefix("/pages/"))
-    elif (folder := path.split("/")[1]) in STATIC_FOLDERS:
+    elif (folder := path.lstrip("/").split("/", 1)[0]) in STATIC_FOLDERS:
         # Straight from source/, so that a change of style shows without a build.
         found = file_response(project.source_dir / folder, path.removeprefix(f"/{folder}/"))
     return found or not_found(preview, path)
@@ -537,6 +580,11 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, port: int, preview: Preview) -> None:
         self.preview = preview
         super().__init__((HOST, port), PreviewHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that drops a connection (it reloads) is normal; anything else is a bug."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            LOGGER.exception("the preview failed to answer %s", client_address)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -552,7 +600,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def answer(self, *, head: bool) -> None:
         if not self.trusted_host():
-            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this preview answers only at its own address")
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST, "this preview answers only at its own address"
+            )
             return
         parts = urlsplit(self.path)
         if parts.path == "/events":
@@ -584,14 +634,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         try:
-            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.write(b"retry: 500\n\n")  # reconnect quickly after a restart
             self.wfile.flush()
-            while (current := self.server.preview.wait_for_change(generation, HEARTBEAT_SECONDS)) is not None:
-                message = f"event: reload\ndata: {current}\n\n" if current != generation else ": alive\n\n"
+            while True:
+                current = self.server.preview.wait_for_change(generation, HEARTBEAT_SECONDS)
+                if current is None:
+                    return
+                # The comment line keeps idle connections alive and finds closed ones.
+                event = ": alive" if current == generation else f"event: reload\ndata: {current}"
                 generation = current
-                self.wfile.write(message.encode("ascii"))
+                self.wfile.write(f"{event}\n\n".encode("ascii"))
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except ConnectionError:
             return  # the page went away or reloaded
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
@@ -607,7 +661,10 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        number: signal.signal(number, lambda *_: stop.set())
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
@@ -619,10 +676,13 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 def listening(preview: Preview, port: int) -> Iterator[PreviewServer]:
     try:
         server = PreviewServer(port, preview)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise UsageError(Path("brochure"), 1, f"cannot listen on {HOST}:{port}: {reason}; try another --port") from None
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="brochure-serve")
+    except (OSError, OverflowError) as error:  # OverflowError: a port beyond 65535
+        reason = getattr(error, "strerror", None) or str(error)
+        message = f"cannot listen on {HOST}:{port} ({reason.rstrip('.')}); try another --port"
+        raise UsageError(Path("brochure"), 1, message) from None
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="brochure-serve"
+    )
     thread.start()
     try:
         yield server
@@ -633,7 +693,9 @@ def listening(preview: Preview, port: int) -> Iterator[PreviewServer]:
         server.server_close()
 
 
-def serve(project: Project, locale: str, port: int, *, ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    project: Project, locale: str, port: int, *, ready: Callable[[str], None] | None = None
+) -> None:
     """Preview `locale` at http://127.0.0.1:`port`/ until SIGINT or SIGTERM."""
     project.select([locale])
     folder = Path(tempfile.mkdtemp(prefix="brochure-serve-"))

@@ -32,7 +32,13 @@ INTRO = "ISECG is the international forum set up by"  # the cover's introduction
 SAVE_TO_PAGE_SECONDS = 2.0
 STARTUP_SECONDS = 30.0
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Until cli.py wires `serve`, the preview is started through its library function.
 SERVE_SCRIPT = (
     "import sys; from pathlib import Path; "
@@ -65,7 +71,9 @@ def browser_missing() -> str:
 
 
 # On a developer's machine a missing browser skips; in CI (CI=true) it fails the test instead.
-needs_browser = pytest.mark.skipif(bool(browser_missing()) and not in_ci(), reason=browser_missing() or "browser present")
+needs_browser = pytest.mark.skipif(
+    bool(browser_missing()) and not in_ci(), reason=browser_missing() or "browser present"
+)
 
 
 @dataclass
@@ -131,7 +139,9 @@ def wait_until_answering(server: Server) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            pytest.fail(f"the preview exited with {server.process.returncode}:\n{server.error_output()}")
+            pytest.fail(
+                f"the preview exited with {server.process.returncode}:\n{server.error_output()}"
+            )
         try:
             if get(server.page_url)[0] == 200:
                 return
@@ -154,8 +164,13 @@ def stop(server: Server, number: signal.Signals = signal.SIGTERM) -> int:
 @contextmanager
 def running_preview(root: Path, locale: str = "de") -> Iterator[Server]:
     port = free_port()
-    with open(root.parent / "serve.stdout", "wb") as stdout, open(root.parent / "serve.stderr", "wb") as stderr:
-        process = subprocess.Popen(serve_command(locale, port), cwd=root, stdout=stdout, stderr=stderr)
+    with (
+        open(root.parent / "serve.stdout", "wb") as stdout,
+        open(root.parent / "serve.stderr", "wb") as stderr,
+    ):
+        process = subprocess.Popen(
+            serve_command(locale, port), cwd=root, stdout=stdout, stderr=stderr
+        )
         server = Server(process, root, port, stdout, stderr)
         try:
             wait_until_answering(server)
@@ -227,7 +242,11 @@ def test_page_follows_catalog_edits(preview: Server) -> None:
     assert stream.getheader("Content-Type") == "text/event-stream"
     try:
         set_translation(preview.catalog, HEADLINE, new)
-        elapsed = eventually(lambda: f">{new}</h1>" in text(preview.page_url), SAVE_TO_PAGE_SECONDS, "the new headline")
+        elapsed = eventually(
+            lambda: f">{new}</h1>" in text(preview.page_url),
+            SAVE_TO_PAGE_SECONDS,
+            "the new headline",
+        )
         lines = [stream.readline() for _ in range(4)]
     finally:
         events.close()
@@ -243,7 +262,11 @@ def test_broken_catalog_shows_its_error_and_recovers(preview: Server) -> None:
     assert get(preview.page_url)[0] == 200
     preview.catalog.write_text(original, encoding="utf-8")
     headline = translation(preview.catalog, HEADLINE)
-    eventually(lambda: f">{headline}</h1>" in text(preview.page_url), SAVE_TO_PAGE_SECONDS, "the brochure again")
+    eventually(
+        lambda: f">{headline}</h1>" in text(preview.page_url),
+        SAVE_TO_PAGE_SECONDS,
+        "the brochure again",
+    )
 
 
 def test_error_page_lists_the_check_findings_of_a_catalog_that_parses(preview: Server) -> None:
@@ -254,7 +277,9 @@ def test_error_page_lists_the_check_findings_of_a_catalog_that_parses(preview: S
     set_translation(preview.catalog, TITLE, "%(num)s Gemeinsam")
     expected = f"source/brochure.md:{lines + 2}: error: container block 'epigraph' is never closed"
     eventually(lambda: expected in text(preview.page_url), SAVE_TO_PAGE_SECONDS, expected)
-    assert f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, TITLE)}: error[" in text(preview.page_url)
+    assert f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, TITLE)}: error[" in text(
+        preview.page_url
+    )
 
 
 def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
@@ -272,7 +297,9 @@ def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
 
 def test_fallbacks_carry_their_status(project: Path) -> None:
     catalog = project / CATALOG
-    intro = next(entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO))
+    intro = next(
+        entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO)
+    )
     set_translation(catalog, HEADLINE, "Gemeinsam erkunden", fuzzy=True)
     set_translation(catalog, intro, "")
     with running_preview(project) as server:
@@ -305,7 +332,9 @@ def test_pdf_and_its_pages_on_demand(preview: Server) -> None:
 
 def test_pages_show_a_layout_that_outgrows_its_pages(preview: Server) -> None:
     po = polib.pofile(str(preview.catalog))
-    long = next(entry for entry in po if len(entry.msgid) > 200 and not set("{*[") & set(entry.msgid))
+    long = next(
+        entry for entry in po if len(entry.msgid) > 200 and not set("{*[") & set(entry.msgid)
+    )
     set_translation(preview.catalog, long.msgid, " ".join([long.msgstr] * 8))
     pages = text(preview.base + "/pages")
     assert "its budget ends on page" in pages
@@ -320,7 +349,11 @@ def test_listens_on_loopback_only_and_writes_nothing_into_the_project(preview: S
     assert get(preview.base + "/styles/%2e%2e/%2e%2e/pyproject.toml")[0] == 404
     assert get(preview.base + "/fr/index.html")[0] == 404
     assert not (preview.root / "output").exists()
-    assert sorted(path.name for path in preview.root.iterdir()) == ["locales", "pyproject.toml", "source"]
+    assert sorted(path.name for path in preview.root.iterdir()) == [
+        "locales",
+        "pyproject.toml",
+        "source",
+    ]
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -354,7 +387,9 @@ def chromium_page(url: str) -> Iterator[object]:
 @needs_browser
 def test_in_the_browser(project: Path) -> None:
     catalog = project / CATALOG
-    intro = next(entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO))
+    intro = next(
+        entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO)
+    )
     set_translation(catalog, intro, translation(catalog, intro), fuzzy=True)
     headline_key, intro_key = segment_key(HEADLINE), segment_key(intro)
     with running_preview(project) as server, chromium_page(server.page_url) as page:
@@ -399,7 +434,9 @@ def test_in_the_browser(project: Path) -> None:
         line = break_catalog(catalog, TITLE)
         expected = f"{CATALOG.as_posix()}:{line}: error: unterminated"
         page.wait_for_function(  # type: ignore[attr-defined]
-            "text => document.body.textContent.includes(text)", arg=expected, timeout=SAVE_TO_PAGE_SECONDS * 1000
+            "text => document.body.textContent.includes(text)",
+            arg=expected,
+            timeout=SAVE_TO_PAGE_SECONDS * 1000,
         )
         catalog.write_text(original, encoding="utf-8")
         headline.wait_for(timeout=SAVE_TO_PAGE_SECONDS * 1000)
