@@ -42,6 +42,9 @@ def parser() -> ArgumentParser:
     command = commands.add_parser("stats", help="translated, fuzzy and untranslated messages and words")
     add_locales(command)
     command.add_argument("--format", choices=("text", "json"), default="text")
+    command = commands.add_parser("serve", help="preview one locale on 127.0.0.1, rebuilt on every save")
+    command.add_argument("-l", "--locale", metavar="LOCALE", help="the locale to preview (default: the first translated one)")
+    command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     command = commands.add_parser("assemble", help="build the chooser and report from locales in --out")
     command.add_argument("--out", type=Path, help="output folder holding built locales (default: output/)")
     command = commands.add_parser("build", help="render every locale to HTML and PDF")
@@ -146,6 +149,19 @@ def run_assemble(project: Project, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_serve(project: Project, arguments: argparse.Namespace) -> int:
+    from .serve import serve
+
+    locale = arguments.locale or (project.locales[0] if project.locales else project.source_locale)
+
+    def ready(url: str) -> None:
+        print(f"Preview of {locale}: {url}", flush=True)
+        print("It rebuilds whenever source/, locales/ or pyproject.toml change; Ctrl-C stops it.", flush=True)
+
+    serve(project, locale, arguments.port, ready=ready)
+    return EXIT_OK
+
+
 def run_check(project: Project, arguments: argparse.Namespace) -> int:
     from .checks import CODES, Severity, check_catalog
 
@@ -202,6 +218,7 @@ COMMANDS = {
     "stats": run_stats,
     "build": run_build,
     "assemble": run_assemble,
+    "serve": run_serve,
 }
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import BrochureError, UsageError, line_of
+from .errors import BrochureError, UsageError, line_of, toml_error
 
 PDF_STEM = "exploring-together"
 PSEUDO_LOCALE = "en-XA"
@@ -93,7 +93,7 @@ def load_project(root: Path) -> Project:
     try:
         settings = tomllib.loads(text)["tool"]["brochure"]
     except tomllib.TOMLDecodeError as error:
-        raise BrochureError(path, getattr(error, "lineno", 1), f"invalid TOML: {error}") from None
+        raise toml_error(path, error) from None
     except KeyError:
         raise BrochureError(path, 1, "no [tool.brochure] table") from None
     line = line_of(text, "[tool.brochure]")

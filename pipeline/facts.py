@@ -13,7 +13,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .config import babel_locale
-from .errors import BrochureError, line_of
+from .errors import BrochureError, line_of, toml_error
 
 # What each placeholder in a segment stands for; extraction tells translators.
 PLACEHOLDERS = {
@@ -67,7 +67,7 @@ def read_facts(path: Path) -> Facts:
     except (OSError, UnicodeDecodeError) as error:
         raise BrochureError(path, 1, f"cannot read the facts as UTF-8: {error}") from None
     except tomllib.TOMLDecodeError as error:
-        raise BrochureError(path, getattr(error, "lineno", 1), f"invalid TOML: {error.msg}") from None
+        raise toml_error(path, error) from None
     return _FactsReader(path, text, data).facts()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Project
-from .errors import BrochureError, line_of
+from .errors import BrochureError, line_of, toml_error
 from .html import segment_key
 from .translate import Translator
 
@@ -55,7 +55,7 @@ def read_budget(path: Path) -> Budget:
     except FileNotFoundError:
         raise BrochureError(path, 1, "file not found; the design's page budget must be here") from None
     except tomllib.TOMLDecodeError as error:
-        raise BrochureError(path, getattr(error, "lineno", 1), f"invalid TOML: {error.msg}") from None
+        raise toml_error(path, error) from None
     starts = data.get("starts")
     if not isinstance(data.get("pages"), int) or not isinstance(starts, dict):
         raise BrochureError(path, line_of(text, "pages"), "needs 'pages = N' and a [starts] table")

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
@@ -39,17 +40,18 @@ from .config import Project, load_project
 from .errors import BrochureError, UsageError
 from .html import language_name, segment_key
 from .source import Segment, read_document
-from .translate import Translator
+from .translate import Status, Translator
 
 LOGGER = logging.getLogger(__name__)
 
 # Loopback only: the preview shows unpublished translations and is nobody else's business.
 HOST = "127.0.0.1"
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.2
 HEARTBEAT_SECONDS = 15.0
 PREVIEW_DIR = Path(__file__).parent / "preview"
 PREVIEW_URL = "/_preview/"
 STATIC_FOLDERS = ("styles", "assets", "fonts")
+T = TypeVar("T")
 PAGE_IMAGE = re.compile(r"page-(\d+)\.png")
 CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -69,7 +71,7 @@ class SegmentInfo:
     msgid: str
     msgstr: str
     comment: str
-    status: str
+    status: Status
     where: str  # path:line of the msgid in the catalog (or the template, or the source)
 
 
@@ -81,7 +83,7 @@ class Row:
     source: Markup
     translation: Markup
     lang: str  # the translation cell's language when it fell back to the source
-    status: str
+    status: Status | None
     where: str
 
 
@@ -91,7 +93,6 @@ class Snapshot:
 
     generation: int
     page: str = ""
-    source_page: str = ""
     segments: dict[str, SegmentInfo] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
@@ -111,6 +112,8 @@ class PdfPreview:
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """What one request gets back."""
+
     body: bytes
     content_type: str
     status: HTTPStatus = HTTPStatus.OK
@@ -121,19 +124,13 @@ class Response:
 
 
 def render_snapshot(root: Path, locale: str, out: Path, generation: int) -> Snapshot:
-    """Build the locale's page (and the source's, for the side-by-side view) into `out`."""
+    """Build the locale's page into `out`, with what translator mode shows of its segments."""
     try:
         project = load_project(root)
         project.select([locale])
-        # A preview shows a translation however far it has come: no publishing threshold.
-        options = BuildOptions(
-            locales=page_locales(project, locale), formats=frozenset({Format.HTML}), out=out
-        )
-        build(replace(project, publish_threshold=0.0), options)
         return Snapshot(
             generation=generation,
-            page=read_page(out, locale),
-            source_page=read_page(out, project.source_locale),
+            page=build_page(project, locale, out),
             segments=segment_infos(project, locale),
             note=unpublished_note(project, locale),
         )
@@ -146,11 +143,11 @@ def render_snapshot(root: Path, locale: str, out: Path, generation: int) -> Snap
         return failed_snapshot(root, locale, generation, (message,))
 
 
-def page_locales(project: Project, locale: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((project.source_locale, locale)))
-
-
-def read_page(out: Path, locale: str) -> str:
+def build_page(project: Project, locale: str, out: Path) -> str:
+    """The locale's web page, built into `out` by the pipeline's own build."""
+    options = BuildOptions(locales=(locale,), formats=frozenset({Format.HTML}), out=out)
+    # A preview shows a translation however far it has come: no publishing threshold.
+    build(replace(project, publish_threshold=0.0), options)
     path = out / locale / "index.html"
     if not path.is_file():
         raise BrochureError(path, 1, f"the build wrote no page for {locale}")
@@ -204,7 +201,7 @@ def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
         status = translator.translate(msgid, plural, 1, printf=msgid not in segments).status
         comment = pot.comment if pot is not None else segments[msgid].comment
         where = citation(project, catalog, entry, pot, segments.get(msgid))
-        info = SegmentInfo(msgid, msgstr_of(entry), comment, status.value, where)
+        info = SegmentInfo(msgid, msgstr_of(entry), comment, status, where)
         infos[segment_key(msgid)] = info
     return infos
 
@@ -224,7 +221,7 @@ def citation(
     pot: polib.POEntry | None,
     segment: Segment | None,
 ) -> str:
-    """Where to edit a message: its msgid line in the catalog, else the template's, else the source."""
+    """Where to edit a message: its msgid line in the catalog, the template or the source."""
     if catalog is not None and entry is not None:
         return f"{project.relative(Path(catalog.fpath))}:{entry.linenum}"
     if catalog is not None and pot is not None:
@@ -303,16 +300,16 @@ def page_segments(page: str) -> list[tuple[str, str, str]]:
     return collector.found
 
 
-def side_by_side_rows(snapshot: Snapshot) -> list[Row]:
+def side_by_side_rows(snapshot: Snapshot, source_page: str) -> list[Row]:
     """The page's segments beside the source page's, matched by key and occurrence."""
     sources: dict[str, deque[str]] = defaultdict(deque)
-    for key, _, html in page_segments(snapshot.source_page):
+    for key, _, html in page_segments(source_page):
         sources[key].append(html)
     rows = []
     for key, lang, html in page_segments(snapshot.page):
         info = snapshot.segments.get(key)
         source = sources[key].popleft() if sources[key] else ""
-        status, where = (info.status, info.where) if info else ("", "")
+        status, where = (info.status, info.where) if info else (None, "")
         rows.append(Row(key, Markup(source), Markup(html), lang, status, where))
     return rows
 
@@ -346,6 +343,22 @@ def page_images(folder: Path) -> tuple[Path, ...]:
 # ---------------------------------------------------------------- state
 
 
+class OnDemand(Generic[T]):
+    """What only some requests need (the PDF, the source page): made when first asked for,
+    then kept until the snapshot's generation changes."""
+
+    def __init__(self, make: Callable[[int], T]) -> None:
+        self.make = make
+        self.lock = threading.Lock()
+        self.made: tuple[int, T] | None = None
+
+    def get(self, generation: int) -> T:
+        with self.lock:
+            if self.made is None or self.made[0] != generation:
+                self.made = (generation, self.make(generation))
+            return self.made[1]
+
+
 class Preview:
     """The current snapshot, shared by the watcher (which replaces it) and the request threads."""
 
@@ -357,8 +370,8 @@ class Preview:
         self.changed = threading.Condition()
         self.closing = False
         self.snapshot = Snapshot(generation=0)
-        self.pdf_lock = threading.Lock()
-        self.pdf: PdfPreview | None = None
+        self.pdf = OnDemand(self.make_pdf)
+        self.source_page = OnDemand(self.make_source_page)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(PREVIEW_DIR),
             autoescape=True,
@@ -390,14 +403,17 @@ class Preview:
             self.closing = True
             self.changed.notify_all()
 
+    def make_pdf(self, generation: int) -> PdfPreview:
+        return render_pdf_preview(self.root, self.locale, self.folder / "pdf", generation)
+
+    def make_source_page(self, generation: int) -> str:
+        source = self.project.source_locale
+        if source == self.locale:
+            return self.snapshot.page
+        return build_page(self.project, source, self.folder / "source")
+
     def current_pdf(self) -> PdfPreview:
-        with self.pdf_lock:
-            generation = self.snapshot.generation
-            if self.pdf is None or self.pdf.generation != generation:
-                self.pdf = render_pdf_preview(
-                    self.root, self.locale, self.folder / "pdf", generation
-                )
-            return self.pdf
+        return self.pdf.get(self.snapshot.generation)
 
     @property
     def watched(self) -> tuple[Path, ...]:
@@ -477,9 +493,14 @@ def side_by_side_page(preview: Preview) -> Response:
     snapshot = preview.snapshot
     if snapshot.errors:
         return brochure_page(preview)
+    try:
+        source_page = preview.source_page.get(snapshot.generation)
+    except BrochureError as error:
+        intro = "The source edition could not be built for the side-by-side view."
+        return error_page(preview, snapshot, "No side-by-side view", intro, (str(error),))
     page = preview.render(
         "side-by-side.html",
-        rows=side_by_side_rows(snapshot),
+        rows=side_by_side_rows(snapshot, source_page),
         name=language_name(preview.locale),
         source=language_name(preview.project.source_locale),
         source_lang=preview.project.source_locale,
@@ -703,10 +724,11 @@ def serve(
     try:
         with stop_on_signals(stop):
             preview = Preview(project, locale, folder)
+            seen = file_states(preview.watched)  # before the first build: no save is missed
             preview.rebuild()
             with listening(preview, port) as server:
                 if ready is not None:
                     ready(f"http://{HOST}:{server.server_port}/{locale}/index.html")
-                watch(preview, stop)
+                watch(preview, stop, seen)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -91,3 +91,13 @@ def test_usage_error_is_one_line(project: Path) -> None:
     result = run_cli("build", "--to", "docx", cwd=project)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["data.toml", "layout.toml"])
+def test_broken_toml(project: Path, tmp_path: Path, name: str) -> None:
+    path = project / "source" / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "[unclosed")
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert assert_clean_failure(result.stderr, result.returncode, f"source/{name}") == 4

@@ -79,7 +79,7 @@
   // ------------------------------------------------------------ translator mode
 
   function panel() {
-    const aside = element("aside", { id: "preview-panel", hidden: true, lang: "en", "aria-live": "polite", "aria-label": "Segment" });
+    const aside = element("aside", { id: "preview-panel", hidden: true, lang: "en", "aria-label": "Segment" });
     const list = element("dl");
     for (const [field, label] of [
       ["status", "Status"],

@@ -1,0 +1,342 @@
+"""Turn a template and an old catalog into the updated catalog, with msgmerge's semantics.
+
+`update_catalog` is `msgmerge --previous`: template order, translations carried over by exact
+(msgctxt, msgid) match, else by the most similar translated old message (similarity above 0.6,
+measured as GNU's fstrcmp does), which then becomes fuzzy; whatever old message nothing used
+becomes obsolete. `init_catalog` is `msginit` for a CLDR locale.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import polib
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from .errors import BrochureError
+from .pofile import WRAP_WIDTH
+
+FUZZY_THRESHOLD = 0.6
+# GNU prefers, among equally similar messages, one without a context or with the same context.
+CONTEXT_BONUS = 0.00001
+# GNU compares msgids shorter than four characters with short messages of a similar length only.
+SHORT_QUERY = 4
+SHORT_MESSAGE_BYTES = 28
+# How much longer or shorter a message can be and still be similar enough.
+STRETCH = 2 / FUZZY_THRESHOLD - 1
+# Candidates are found through the rarest words and word pairs of the msgid, looking at about
+# this many postings, and the best few of them are compared in full.
+POSTING_BUDGET = 1000
+CANDIDATES = 8
+FULL_SEARCH_BYTES = 64
+LONG_WORD = 12
+FEW_WORDS = 12
+WORD = re.compile(r"\w+")
+LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+
+
+def update_catalog(template: polib.POFile, catalog: polib.POFile) -> polib.POFile:
+    """The catalog brought up to date with the template; neither argument is changed."""
+    result = polib.POFile(wrapwidth=WRAP_WIDTH)
+    result.header = catalog.header
+    result.metadata = dict(catalog.metadata)
+    if "POT-Creation-Date" in template.metadata:
+        result.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
+    result.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    old = list(catalog)
+    exact: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in old:
+        exact.setdefault((entry.msgctxt, entry.msgid), entry)
+    index = FuzzyIndex(old)
+    forms = plural_count(catalog.metadata)
+    used: set[int] = set()
+    for entry in template:
+        if entry.obsolete or not entry.msgid:
+            continue
+        source = exact.get((entry.msgctxt, entry.msgid))
+        similar = source is None
+        if similar:
+            source = index.best(entry.msgctxt, entry.msgid)
+        if source is None:
+            result.append(untranslated(entry, forms))
+            continue
+        used.add(id(source))
+        result.append(merged(source, entry, forms, similar))
+    result.extend(obsolete(entry) for entry in old if id(entry) not in used)
+    return result
+
+
+def plural_count(metadata: dict[str, str]) -> int:
+    match = re.search(r"nplurals\s*=\s*([0-9]+)", metadata.get("Plural-Forms", ""))
+    return int(match[1]) if match and int(match[1]) > 0 else 2
+
+
+def translated(entry: polib.POEntry) -> bool:
+    """GNU's test: the msgstr, or the first plural form, is not empty."""
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural.get(0)) if entry.msgstr_plural else False
+    return bool(entry.msgstr)
+
+
+def merged(old: polib.POEntry, new: polib.POEntry, forms: int, similar: bool) -> polib.POEntry:
+    """The template's message with the old translation, its comments and flags."""
+    entry = polib.POEntry(
+        msgctxt=new.msgctxt,
+        msgid=new.msgid,
+        msgid_plural=new.msgid_plural,
+        tcomment=old.tcomment,
+        comment=new.comment,
+        occurrences=list(new.occurrences),
+    )
+    reshaped = carry_translation(old, entry, forms)
+    plural_changed = bool(old.msgid_plural and new.msgid_plural != old.msgid_plural)
+    fuzzy = similar or reshaped or plural_changed or "fuzzy" in old.flags
+    # A fuzzy mark on an empty translation means nothing; GNU does not write it.
+    fuzzy = fuzzy and translated(entry)
+    entry.flags = merged_flags(old.flags, new.flags, fuzzy)
+    if fuzzy:
+        entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural = previous(old)
+    return entry
+
+
+def carry_translation(old: polib.POEntry, entry: polib.POEntry, forms: int) -> bool:
+    """Copy the old msgstr into `entry`; True if it had to change shape (singular and plural)."""
+    if entry.msgid_plural and old.msgid_plural:
+        entry.msgstr_plural = dict(old.msgstr_plural)
+        return False
+    if entry.msgid_plural:
+        entry.msgstr_plural = {form: old.msgstr for form in range(forms)}
+        return True
+    if old.msgid_plural:
+        entry.msgstr = old.msgstr_plural.get(0, "") if old.msgstr_plural else ""
+        return True
+    entry.msgstr = old.msgstr
+    return False
+
+
+def merged_flags(old: list[str], new: list[str], fuzzy: bool) -> list[str]:
+    """The translator's flags, then the template's that are missing; fuzzy as decided."""
+    kept = [flag for flag in old if flag != "fuzzy"]
+    kept += [flag for flag in new if flag != "fuzzy" and flag not in kept]
+    return ["fuzzy", *kept] if fuzzy else kept
+
+
+def previous(old: polib.POEntry) -> tuple[str | None, str | None, str | None]:
+    """What `#|` shows: the msgid the translation was made for (msgmerge --previous)."""
+    if translated(old) and "fuzzy" not in old.flags:
+        return old.msgctxt, old.msgid, old.msgid_plural or None
+    return old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural
+
+
+def untranslated(new: polib.POEntry, forms: int) -> polib.POEntry:
+    entry = polib.POEntry(
+        msgctxt=new.msgctxt,
+        msgid=new.msgid,
+        msgid_plural=new.msgid_plural,
+        tcomment=new.tcomment,
+        comment=new.comment,
+        occurrences=list(new.occurrences),
+        flags=[flag for flag in new.flags if flag != "fuzzy"],
+    )
+    if new.msgid_plural:
+        entry.msgstr_plural = {form: "" for form in range(forms)}
+    return entry
+
+
+def obsolete(old: polib.POEntry) -> polib.POEntry:
+    """An old message nothing uses any more, kept (commented out) for its translation.
+
+    Its references and extracted comments go, as msgmerge drops them. So does its previous msgid:
+    polib cannot read `#~|` lines back, and a catalog must come out of a second update unchanged.
+    """
+    return polib.POEntry(
+        msgctxt=old.msgctxt,
+        msgid=old.msgid,
+        msgid_plural=old.msgid_plural,
+        msgstr=old.msgstr,
+        msgstr_plural=dict(old.msgstr_plural),
+        tcomment=old.tcomment,
+        flags=list(old.flags),
+        obsolete=True,
+    )
+
+
+class FuzzyIndex:
+    """Translated old messages, found again by the words and word pairs of their msgids.
+
+    msgmerge compares a new msgid with every old one that shares a four-character piece with it.
+    Here the rarest words and word pairs the new msgid shares pick a handful of candidates, which
+    are then compared in full, as GNU compares them.
+    """
+
+    def __init__(self, entries: Sequence[polib.POEntry]) -> None:
+        self.entries = [entry for entry in entries if translated(entry)]
+        self.texts = [entry.msgid.encode("utf-8") for entry in self.entries]
+        self.postings: dict[Feature, list[int]] = defaultdict(list)
+        self.short: dict[int, list[int]] = defaultdict(list)
+        postings = self.postings
+        for number, entry in enumerate(self.entries):
+            for feature in features(entry.msgid):
+                postings[feature].append(number)
+            if len(self.texts[number]) <= SHORT_MESSAGE_BYTES:
+                self.short[len(self.texts[number])].append(number)
+
+    def best(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        """A most similar translated message, if it is similar enough (GNU's goal function).
+
+        The few messages that share the most rare words are compared first. Only when none of
+        them is similar enough are the rest compared too, for short msgids, which resemble many
+        others a little: whether a message turns fuzzy then agrees with msgmerge, while the
+        message it borrows from may be a different one of nearly the same similarity.
+        """
+        size = len(msgid.encode("utf-8"))
+        if len(msgid) < SHORT_QUERY or size * STRETCH <= SHORT_MESSAGE_BYTES:
+            # Everything of a length that could be similar enough is short: compare it all.
+            return self.most_similar(self.short_candidates(size), msgctxt, msgid)
+        ranked = self.ranked(msgid)
+        found = self.most_similar(ranked[:CANDIDATES], msgctxt, msgid)
+        if found is None and size <= FULL_SEARCH_BYTES:
+            found = self.most_similar(ranked[CANDIDATES:], msgctxt, msgid)
+        return found
+
+    def most_similar(self, numbers: list[int], msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        query = msgid.encode("utf-8")
+        found, best = None, FUZZY_THRESHOLD
+        for number in numbers:
+            entry, text = self.entries[number], self.texts[number]
+            bonus = CONTEXT_BONUS if entry.msgctxt is None or entry.msgctxt == msgctxt else 0.0
+            total = len(query) + len(text)
+            if 2 * min(len(query), len(text)) / total + bonus <= best:
+                continue
+            weight = 2 * common_length(query, text) / total + bonus
+            if weight > best and (len(msgid) < SHORT_QUERY or shares_piece(msgid, entry.msgid)):
+                found, best = entry, weight
+        return found
+
+    def ranked(self, msgid: str) -> list[int]:
+        """Messages sharing the rarest features of `msgid`, those sharing most of them first."""
+        known = [self.postings[feature] for feature in features(msgid) if feature in self.postings]
+        counts: Counter[int] = Counter()
+        looked = 0
+        for posting in sorted(known, key=len):
+            looked += len(posting)
+            if looked > POSTING_BUDGET and counts:
+                break
+            counts.update(posting)
+        return [number for number, _ in counts.most_common()]
+
+    def short_candidates(self, size: int) -> list[int]:
+        """Short messages whose length leaves room for a similarity above the threshold."""
+        low, high = math.ceil(size / STRETCH), int(size * STRETCH)
+        return [number for length in range(low, high + 1) for number in self.short.get(length, [])]
+
+
+Feature = str | tuple[str, str]
+
+
+def features(text: str) -> set[Feature]:
+    """Pairs of words, single words of short texts, and the four-character pieces of long words.
+
+    Long words stand for scripts written without spaces; a long text has pairs enough.
+    """
+    words = WORD.findall(text.lower())
+    found: set[Feature] = set(zip(words, words[1:]))
+    if len(words) <= FEW_WORDS:
+        found.update(words)
+    if words and max(map(len, words)) > LONG_WORD:
+        for word in words:
+            if len(word) > LONG_WORD:
+                found.update(word[start : start + 4] for start in range(len(word) - 3))
+    return found
+
+
+def shares_piece(query: str, text: str) -> bool:
+    """GNU only compares messages that have a four-character piece in common."""
+    return any(query[start : start + 4] in text for start in range(len(query) - 3))
+
+
+def common_length(first: bytes, second: bytes) -> int:
+    """The length of the longest common subsequence, the measure behind GNU's fstrcmp."""
+    head = common_prefix(first, second)
+    first, second = first[head:], second[head:]
+    tail = common_prefix(first[::-1], second[::-1])
+    return head + tail + subsequence_length(first[: len(first) - tail], second[: len(second) - tail])
+
+
+def common_prefix(first: bytes, second: bytes) -> int:
+    low, high = 0, min(len(first), len(second))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[:middle] == second[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def subsequence_length(first: bytes, second: bytes) -> int:
+    """Longest common subsequence, a bit per byte of the shorter string (Hyyrö's algorithm)."""
+    if len(first) > len(second):
+        first, second = second, first
+    if not first:
+        return 0
+    masks: dict[int, int] = {}
+    for position, byte in enumerate(first):
+        masks[byte] = masks.get(byte, 0) | 1 << position
+    row = everything = (1 << len(first)) - 1
+    for byte in second:
+        matched = row & masks.get(byte, 0)
+        row = (row + matched) | (row - matched)
+    return len(first) - (row & everything).bit_count()
+
+
+def init_catalog(
+    template: polib.POFile, locale: str, created: str, source: Path = Path("pyproject.toml")
+) -> polib.POFile:
+    """A new, untranslated catalog for `locale`, as msginit makes one.
+
+    `source` is the file that asked for the locale: an unknown code is reported there.
+    """
+    parsed = parse_locale(locale, source)
+    forms, expression = get_plural(parsed)
+    catalog = polib.POFile(wrapwidth=WRAP_WIDTH)
+    first_line = template.header.split("\n", 1)[0] if template.header else ""
+    catalog.header = "\n".join(filter(None, [first_line, f"{parsed.english_name} translation."]))
+    catalog.metadata = {
+        **template.metadata,
+        "PO-Revision-Date": created,
+        # Nobody has translated anything yet.
+        "Last-Translator": "",
+        "Language-Team": str(parsed.english_name),
+        "Language": str(parsed),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": f"nplurals={forms}; plural={expression};",
+    }
+    for entry in template:
+        if not entry.obsolete and entry.msgid:
+            catalog.append(untranslated(entry, forms))
+    return catalog
+
+
+def parse_locale(code: str, source: Path) -> Locale:
+    """The CLDR locale for a code such as de, fr_CA or pt-BR; anything else is the user's error."""
+    problem = BrochureError(
+        source, 1, f"'{code}' is not a CLDR locale; use a code such as de, fr_CA or pt_BR"
+    )
+    if not LOCALE_CODE.fullmatch(code):
+        raise problem
+    try:
+        parsed = Locale.parse(code.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise problem from None
+    # Babel maps some codes to others ("und" is en_US); only the language asked for will do.
+    if parsed.language != re.split("[_-]", code)[0].lower() or not parsed.english_name:
+        raise problem
+    return parsed
