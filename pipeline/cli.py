@@ -34,6 +34,11 @@ def parser() -> ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     command = commands.add_parser("extract", help="write locales/brochure.pot from source/")
     command.add_argument("--check", action="store_true", help="exit 1 if the template is out of date")
+    command = commands.add_parser("update", help="merge the template into each catalog, as msgmerge does")
+    add_locales(command)
+    command.add_argument("--check", action="store_true", help="exit 1 if a catalog would change")
+    command = commands.add_parser("init", help="start a catalog for a new locale")
+    command.add_argument("locale", metavar="LOCALE", help="a CLDR locale code such as pt_BR")
     command = commands.add_parser("check", help="check catalogs: path:line: severity[code]: message")
     add_locales(command)
     command.add_argument("--strict", action="store_true", help="warnings fail too")
@@ -139,6 +144,58 @@ def print_summary(project: Project, options: BuildOptions, report: BuildReport) 
     print(f"output: {shown}/ (report: {shown}/report.html)")
 
 
+def run_update(project: Project, arguments: argparse.Namespace) -> int:
+    from .catalogs import read_catalog
+    from .merge import update_catalog
+    from .pofile import format_catalog, write_po
+
+    template = read_catalog(project.template_path)
+    stale = []
+    for locale in translated_locales(project, arguments.locales):
+        path = project.catalog_path(locale)
+        updated = update_catalog(template, read_catalog(path))
+        name = project.relative(path)
+        if arguments.check:
+            if path.read_text(encoding="utf-8") != format_catalog(updated):
+                stale.append(name)
+            continue
+        state = "written" if write_po(path, updated) else "unchanged"
+        print(f"{name}: {describe_catalog(updated)}, {state}")
+    if stale:
+        print("out of date, run 'brochure update': " + ", ".join(stale))
+        return EXIT_FAILED
+    if arguments.check:
+        print("catalogs up to date")
+    return EXIT_OK
+
+
+def describe_catalog(catalog: object) -> str:
+    entries = list(catalog)  # type: ignore[call-overload]
+    active = [entry for entry in entries if not entry.obsolete]
+    fuzzy = sum("fuzzy" in entry.flags for entry in active)
+    untranslated = sum(not entry.translated() and "fuzzy" not in entry.flags for entry in active)
+    obsolete = len(entries) - len(active)
+    return f"{len(active)} messages ({fuzzy} fuzzy, {untranslated} untranslated, {obsolete} obsolete)"
+
+
+def run_init(project: Project, arguments: argparse.Namespace) -> int:
+    from .catalogs import read_catalog
+    from .merge import init_catalog
+    from .pofile import write_po
+
+    locale = arguments.locale.replace("-", "_")
+    path = project.catalog_path(locale)
+    if path.exists():
+        raise UsageError(path, 1, f"a catalog for '{locale}' exists already; 'brochure update' refreshes it")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+    catalog = init_catalog(read_catalog(project.template_path), locale, now, Path("brochure init"))
+    write_po(path, catalog)
+    print(f"{project.relative(path)}: {describe_catalog(catalog)}")
+    if locale not in project.locales:
+        print(f"to publish it, add \"{locale}\" to locales in [tool.brochure] of pyproject.toml")
+    return EXIT_OK
+
+
 def run_assemble(project: Project, arguments: argparse.Namespace) -> int:
     from .inputs import read_inputs
     from .site import assemble
@@ -214,6 +271,8 @@ def run_stats(project: Project, arguments: argparse.Namespace) -> int:
 
 COMMANDS = {
     "extract": run_extract,
+    "update": run_update,
+    "init": run_init,
     "check": run_check,
     "stats": run_stats,
     "build": run_build,

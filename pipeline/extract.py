@@ -12,12 +12,13 @@ from typing import IO, Any
 import polib
 from jinja2.ext import babel_extract as jinja_extract
 
-from .catalogs import WRAP_WIDTH, catalog_text
+from .catalogs import WRAP_WIDTH
 
 from .config import Project
 from .facts import PLACEHOLDERS
 from .files import write_text_atomic
 from .markup import PLACEHOLDER
+from .pofile import format_catalog
 from .source import Document, parse_document, read_document
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
@@ -152,10 +153,10 @@ def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
     path = project.template_path
     old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
     old_created = creation_date(old_text)
-    candidate = catalog_text(build_template(project, messages, old_created or now))
+    candidate = format_catalog(build_template(project, messages, old_created or now))
     changed = candidate != old_text
     if changed and old_created:
-        candidate = catalog_text(build_template(project, messages, now))
+        candidate = format_catalog(build_template(project, messages, now))
     diff = "" if not changed else unified_diff(old_text, candidate, project.relative(path))
     if changed and not check:
         write_text_atomic(path, candidate)

@@ -33,6 +33,8 @@ STRETCH = 2 / FUZZY_THRESHOLD - 1
 # this many postings, and the best few of them are compared in full.
 POSTING_BUDGET = 1000
 CANDIDATES = 8
+# Short msgids resemble many others a little; when none of the best few is similar enough, the
+# rest are compared too for msgids up to this size.
 FULL_SEARCH_BYTES = 64
 LONG_WORD = 12
 FEW_WORDS = 12
@@ -42,33 +44,41 @@ LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 def update_catalog(template: polib.POFile, catalog: polib.POFile) -> polib.POFile:
     """The catalog brought up to date with the template; neither argument is changed."""
+    result = updated_header(template, catalog)
+    old = list(catalog)
+    exact: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in old:
+        exact.setdefault((entry.msgctxt, entry.msgid), entry)
+    forms = plural_count(catalog.metadata)
+    index: FuzzyIndex | None = None  # built when a message first needs it
+    used: set[int] = set()
+    for entry in messages(template):
+        source, similar = exact.get((entry.msgctxt, entry.msgid)), False
+        if source is None:
+            index = index or FuzzyIndex(old)
+            source, similar = index.best(entry.msgctxt, entry.msgid), True
+        if source is None:
+            result.append(untranslated(entry, forms))
+        else:
+            used.add(id(source))
+            result.append(merged(source, entry, forms, similar))
+    result.extend(obsolete(entry) for entry in old if id(entry) not in used)
+    return result
+
+
+def updated_header(template: polib.POFile, catalog: polib.POFile) -> polib.POFile:
+    """An empty catalog with the old header, dated as the template is."""
     result = polib.POFile(wrapwidth=WRAP_WIDTH)
     result.header = catalog.header
     result.metadata = dict(catalog.metadata)
     if "POT-Creation-Date" in template.metadata:
         result.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
     result.metadata_is_fuzzy = catalog.metadata_is_fuzzy
-    old = list(catalog)
-    exact: dict[tuple[str | None, str], polib.POEntry] = {}
-    for entry in old:
-        exact.setdefault((entry.msgctxt, entry.msgid), entry)
-    index = FuzzyIndex(old)
-    forms = plural_count(catalog.metadata)
-    used: set[int] = set()
-    for entry in template:
-        if entry.obsolete or not entry.msgid:
-            continue
-        source = exact.get((entry.msgctxt, entry.msgid))
-        similar = source is None
-        if similar:
-            source = index.best(entry.msgctxt, entry.msgid)
-        if source is None:
-            result.append(untranslated(entry, forms))
-            continue
-        used.add(id(source))
-        result.append(merged(source, entry, forms, similar))
-    result.extend(obsolete(entry) for entry in old if id(entry) not in used)
     return result
+
+
+def messages(template: polib.POFile) -> list[polib.POEntry]:
+    return [entry for entry in template if not entry.obsolete and entry.msgid]
 
 
 def plural_count(metadata: dict[str, str]) -> int:
@@ -319,9 +329,7 @@ def init_catalog(
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": f"nplurals={forms}; plural={expression};",
     }
-    for entry in template:
-        if not entry.obsolete and entry.msgid:
-            catalog.append(untranslated(entry, forms))
+    catalog.extend(untranslated(entry, forms) for entry in messages(template))
     return catalog
 
 
