@@ -8,10 +8,12 @@ becomes obsolete. `init_catalog` is `msginit` for a CLDR locale.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 
 import polib
@@ -24,18 +26,18 @@ from .pofile import WRAP_WIDTH
 FUZZY_THRESHOLD = 0.6
 # GNU prefers, among equally similar messages, one without a context or with the same context.
 CONTEXT_BONUS = 0.00001
-# GNU compares msgids shorter than four characters with short messages of a similar length only.
+# GNU compares msgids shorter than four characters with messages of a similar length, the others
+# only with messages that share a four-character piece with them.
 SHORT_QUERY = 4
-SHORT_MESSAGE_BYTES = 28
 # How much longer or shorter a message can be and still be similar enough.
 STRETCH = 2 / FUZZY_THRESHOLD - 1
-# Candidates are found through the rarest words and word pairs of the msgid, looking at about
-# this many postings, and the best few of them are compared in full.
+# Msgids up to this size are compared with every old msgid of a suitable length.
+FULL_SEARCH_BYTES = 64
+# Longer ones with the few candidates that share the most of their rarest words and word pairs,
+# looking at about this many postings.
 POSTING_BUDGET = 1000
 CANDIDATES = 8
-# Short msgids resemble many others a little; when none of the best few is similar enough, the
-# rest are compared too for msgids up to this size.
-FULL_SEARCH_BYTES = 64
+SHORTEST_INDEXED = int(FULL_SEARCH_BYTES / STRETCH)
 LONG_WORD = 12
 FEW_WORDS = 12
 WORD = re.compile(r"\w+")
@@ -177,56 +179,44 @@ def obsolete(old: polib.POEntry) -> polib.POEntry:
 
 
 class FuzzyIndex:
-    """Translated old messages, found again by the words and word pairs of their msgids.
+    """Translated old messages, to find the one most similar to a new msgid as msgmerge does.
 
-    msgmerge compares a new msgid with every old one that shares a four-character piece with it.
-    Here the rarest words and word pairs the new msgid shares pick a handful of candidates, which
-    are then compared in full, as GNU compares them.
+    GNU compares a new msgid with every old one that shares a four-character piece with it. Here
+    a short msgid is compared with every old one of a length that leaves room for enough
+    similarity, all at once; a long one with the few that share most of its rarest words and
+    word pairs, which is where a similar enough message is.
     """
 
     def __init__(self, entries: Sequence[polib.POEntry]) -> None:
         self.entries = [entry for entry in entries if translated(entry)]
         self.texts = [entry.msgid.encode("utf-8") for entry in self.entries]
+        self.short = ShortMessages(self.texts, int(FULL_SEARCH_BYTES * STRETCH))
         self.postings: dict[Feature, list[int]] = defaultdict(list)
-        self.short: dict[int, list[int]] = defaultdict(list)
         postings = self.postings
         for number, entry in enumerate(self.entries):
-            for feature in features(entry.msgid):
-                postings[feature].append(number)
-            if len(self.texts[number]) <= SHORT_MESSAGE_BYTES:
-                self.short[len(self.texts[number])].append(number)
+            if len(self.texts[number]) > SHORTEST_INDEXED:
+                for feature in features(entry.msgid):
+                    postings[feature].append(number)
 
     def best(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
-        """A most similar translated message, if it is similar enough (GNU's goal function).
-
-        The few messages that share the most rare words are compared first. Only when none of
-        them is similar enough are the rest compared too, for short msgids, which resemble many
-        others a little: whether a message turns fuzzy then agrees with msgmerge, while the
-        message it borrows from may be a different one of nearly the same similarity.
-        """
-        size = len(msgid.encode("utf-8"))
-        if len(msgid) < SHORT_QUERY or size * STRETCH <= SHORT_MESSAGE_BYTES:
-            # Everything of a length that could be similar enough is short: compare it all.
-            return self.most_similar(self.short_candidates(size), msgctxt, msgid)
-        ranked = self.ranked(msgid)
-        found = self.most_similar(ranked[:CANDIDATES], msgctxt, msgid)
-        if found is None and size <= FULL_SEARCH_BYTES:
-            found = self.most_similar(ranked[CANDIDATES:], msgctxt, msgid)
-        return found
-
-    def most_similar(self, numbers: list[int], msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        """The most similar translated message, if it is similar enough (GNU's goal function)."""
         query = msgid.encode("utf-8")
-        found, best = None, FUZZY_THRESHOLD
+        choice = Choice(msgctxt, msgid, query)
+        if len(query) * STRETCH > SHORTEST_INDEXED:
+            choice.weigh(self, self.measured(choice, self.ranked(msgid)[:CANDIDATES]))
+        if len(query) <= FULL_SEARCH_BYTES:
+            # What is found so far narrows the lengths worth comparing.
+            low, high = lengths_within(len(query), choice.weight)
+            choice.weigh(self, self.short.common_lengths(query, low, high))
+        return choice.entry
+
+    def measured(self, choice: Choice, numbers: list[int]) -> Iterator[tuple[int, int]]:
+        """Common subsequence lengths, skipping messages whose length alone rules them out."""
+        query = choice.query
         for number in numbers:
-            entry, text = self.entries[number], self.texts[number]
-            bonus = CONTEXT_BONUS if entry.msgctxt is None or entry.msgctxt == msgctxt else 0.0
-            total = len(query) + len(text)
-            if 2 * min(len(query), len(text)) / total + bonus <= best:
-                continue
-            weight = 2 * common_length(query, text) / total + bonus
-            if weight > best and (len(msgid) < SHORT_QUERY or shares_piece(msgid, entry.msgid)):
-                found, best = entry, weight
-        return found
+            text = self.texts[number]
+            if 2 * min(len(query), len(text)) / (len(query) + len(text)) + CONTEXT_BONUS > choice.weight:
+                yield number, common_length(query, text)
 
     def ranked(self, msgid: str) -> list[int]:
         """Messages sharing the rarest features of `msgid`, those sharing most of them first."""
@@ -240,10 +230,95 @@ class FuzzyIndex:
             counts.update(posting)
         return [number for number, _ in counts.most_common()]
 
-    def short_candidates(self, size: int) -> list[int]:
-        """Short messages whose length leaves room for a similarity above the threshold."""
-        low, high = math.ceil(size / STRETCH), int(size * STRETCH)
-        return [number for length in range(low, high + 1) for number in self.short.get(length, [])]
+
+class Choice:
+    """The best match so far for one msgid, by GNU's rules."""
+
+    def __init__(self, msgctxt: str | None, msgid: str, query: bytes) -> None:
+        self.msgctxt, self.msgid, self.query = msgctxt, msgid, query
+        self.weight, self.entry = FUZZY_THRESHOLD, None
+        self.tried: set[int] = set()
+
+    def weigh(self, index: FuzzyIndex, measured: Iterable[tuple[int, int]]) -> None:
+        """Consider messages with the length of their common subsequence with the msgid."""
+        for number, common in measured:
+            if number in self.tried:
+                continue
+            self.tried.add(number)
+            entry = index.entries[number]
+            weight = 2 * common / (len(self.query) + len(index.texts[number])) + bonus(entry, self.msgctxt)
+            # Strictly better only, so that the first of equals stays.
+            if weight > self.weight and self.comparable(entry):
+                self.weight, self.entry = weight, entry
+
+    def comparable(self, entry: polib.POEntry) -> bool:
+        return len(self.msgid) < SHORT_QUERY or shares_piece(self.msgid, entry.msgid)
+
+
+def bonus(entry: polib.POEntry, msgctxt: str | None) -> float:
+    return CONTEXT_BONUS if entry.msgctxt is None or entry.msgctxt == msgctxt else 0.0
+
+
+def lengths_within(size: int, weight: float) -> tuple[int, int]:
+    """The lengths of msgids that could be more similar than `weight` to one of `size` bytes."""
+    stretch = 2 / (weight - CONTEXT_BONUS) - 1
+    return math.ceil(size / stretch), int(size * stretch)
+
+
+class ShortMessages:
+    """Short msgids laid end to end, shortest first, a bit per byte.
+
+    One pass of the bit-parallel subsequence algorithm over a query then measures it against
+    every msgid of a range of lengths at once. Each msgid starts on a byte of its own, after at
+    least one zero bit that stops the carries running into it.
+    """
+
+    def __init__(self, texts: list[bytes], longest: int) -> None:
+        self.numbers = sorted(
+            (number for number, text in enumerate(texts) if len(text) <= longest),
+            key=lambda number: (len(texts[number]), number),
+        )
+        self.lengths = [len(texts[number]) for number in self.numbers]
+        self.offsets = list(accumulate((slot(length) for length in self.lengths), initial=0))
+        joined = b"".join(texts[number].ljust(slot(len(texts[number])), b"\0") for number in self.numbers)
+        self.masks = {byte: bits(joined, bytes([byte])) for byte in set(joined) - {0}}
+        self.inside = bits(joined, bytes(range(1, 256)))
+
+    def common_lengths(self, query: bytes, low: int, high: int) -> Iterator[tuple[int, int]]:
+        """(message, longest common subsequence with `query`) for each msgid of those lengths."""
+        first = bisect.bisect_left(self.lengths, low)
+        last = bisect.bisect_right(self.lengths, high)
+        if first >= last:
+            return
+        start, size = self.offsets[first], self.offsets[last] - self.offsets[first]
+        span = (1 << size) - 1
+        inside = (self.inside >> start) & span
+        masks = {byte: (self.masks.get(byte, 0) >> start) & span for byte in set(query)}
+        row = inside
+        for byte in query:
+            matched = row & masks[byte]
+            row = ((row + matched) | (row - matched)) & inside
+        # Unmatched bits per byte, then per msgid.
+        unmatched = row.to_bytes(size // 8, "little").translate(POPULATION)
+        for index in range(first, last):
+            begin = (self.offsets[index] - start) // 8
+            end = (self.offsets[index + 1] - start) // 8
+            yield self.numbers[index], self.lengths[index] - sum(unmatched[begin:end])
+
+
+def slot(length: int) -> int:
+    """Bits given to a msgid of `length` bytes: at least one more, to a whole number of bytes."""
+    return (length // 8 + 1) * 8
+
+
+def bits(data: bytes, wanted: bytes) -> int:
+    """An integer whose bit i is set where data[i] is one of `wanted`."""
+    table = bytes(ONE if byte in wanted else ZERO for byte in range(256))
+    return int(data.translate(table)[::-1] or b"0", 2)
+
+
+POPULATION = bytes(byte.bit_count() for byte in range(256))
+ONE, ZERO = ord("1"), ord("0")
 
 
 Feature = str | tuple[str, str]

@@ -290,5 +290,5 @@ def paragraph_comment(kind: BlockKind, context: _Context) -> str:
     if context.in_list:
         return f"Numbered list item {context.items} in {where}"
     if context.paragraphs == 1:
-        return f"Opening paragraph of {where}; its first line is set in small capitals"
+        return f"Opening paragraph of {where}; its first line is set in bold"
     return f"Paragraph {context.paragraphs} of {where}"
