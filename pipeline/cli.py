@@ -77,6 +77,8 @@ def interrupt(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    # The renderer's warnings that matter (missing glyphs) come back as our own errors.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, interrupt)
     try:
         arguments = parser().parse_args(argv)

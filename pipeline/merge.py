@@ -205,9 +205,8 @@ class FuzzyIndex:
         if len(query) * STRETCH > SHORTEST_INDEXED:
             choice.weigh(self, self.measured(choice, self.ranked(msgid)[:CANDIDATES]))
         if len(query) <= FULL_SEARCH_BYTES:
-            # What is found so far narrows the lengths worth comparing.
-            low, high = lengths_within(len(query), choice.weight)
-            choice.weigh(self, self.short.common_lengths(query, low, high))
+            # What is found so far narrows the messages worth comparing.
+            choice.weigh(self, self.short.common_lengths(query, choice.weight))
         return choice.entry
 
     def measured(self, choice: Choice, numbers: list[int]) -> Iterator[tuple[int, int]]:
@@ -284,12 +283,14 @@ class ShortMessages:
         self.masks = {byte: bits(joined, bytes([byte])) for byte in set(joined) - {0}}
         self.inside = bits(joined, bytes(range(1, 256)))
 
-    def common_lengths(self, query: bytes, low: int, high: int) -> Iterator[tuple[int, int]]:
-        """(message, longest common subsequence with `query`) for each msgid of those lengths."""
+    def common_lengths(self, query: bytes, weight: float) -> list[tuple[int, int]]:
+        """(message, longest common subsequence with `query`) for each msgid that may be more
+        similar than `weight`."""
+        low, high = lengths_within(len(query), weight)
         first = bisect.bisect_left(self.lengths, low)
         last = bisect.bisect_right(self.lengths, high)
         if first >= last:
-            return
+            return []
         start, size = self.offsets[first], self.offsets[last] - self.offsets[first]
         span = (1 << size) - 1
         inside = (self.inside >> start) & span
@@ -300,10 +301,14 @@ class ShortMessages:
             row = ((row + matched) | (row - matched)) & inside
         # Unmatched bits per byte, then per msgid.
         unmatched = row.to_bytes(size // 8, "little").translate(POPULATION)
+        found = []
         for index in range(first, last):
+            length = self.lengths[index]
             begin = (self.offsets[index] - start) // 8
-            end = (self.offsets[index + 1] - start) // 8
-            yield self.numbers[index], self.lengths[index] - sum(unmatched[begin:end])
+            common = length - sum(unmatched[begin : (self.offsets[index + 1] - start) // 8])
+            if 2 * common / (len(query) + length) + CONTEXT_BONUS > weight:
+                found.append((self.numbers[index], common))
+        return found
 
 
 def slot(length: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,6 +22,21 @@ class RenderedPdf:
     data: bytes
     pages: int
     document: Any  # weasyprint.Document: the laid-out pages, for inspection
+    missing_glyphs: tuple[str, ...] = ()
+
+
+class GlyphWatcher(logging.Handler):
+    """Collect the characters WeasyPrint could find in no font (it draws .notdef boxes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.characters: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith(".notdef glyph") and record.args:
+            character = str(record.args[0])
+            if character not in self.characters:
+                self.characters.append(character)
 
 
 def fetcher_class() -> type:
@@ -62,15 +78,31 @@ def render_pdf(html: str, source_dir: Path, identifier: str) -> RenderedPdf:
     import weasyprint
 
     fetcher = fetcher_class()(source_dir)
-    document = weasyprint.HTML(
-        string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render(pdf_variant="pdf/ua-1", pdf_tags=True)
-    data = document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        pdf_tags=True,
-        pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
-    )
-    return RenderedPdf(data=data, pages=len(document.pages), document=document)
+    watcher = GlyphWatcher()
+    logging.getLogger("weasyprint").addHandler(watcher)
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render(pdf_variant="pdf/ua-1", pdf_tags=True, font_config=font_configuration(), cache=IMAGE_CACHE)
+        data = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_tags=True,
+            pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
+        )
+    finally:
+        logging.getLogger("weasyprint").removeHandler(watcher)
+    return RenderedPdf(data, len(document.pages), document, tuple(watcher.characters))
+
+
+# One font configuration and image cache per process, reused for every locale it renders.
+IMAGE_CACHE: dict[str, Any] = {}
+
+
+@cache
+def font_configuration() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def page_previews(data: bytes, scale: float = 1.0) -> list[bytes]:

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from .config import PSEUDO_LOCALE, Project, load_project
+from .errors import BrochureError
 from .facts import localize
 from .files import write_atomic, write_text_atomic
 from .html import Edition, EditionLink, PdfInfo, Renderer, build_nodes, cover_text, language_name, status_counts
@@ -85,6 +86,8 @@ def render_print(
 
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
     rendered = render_pdf(html, project.source_dir, f"{translator.locale}:{edition.created}")
+    if rendered.missing_glyphs:
+        raise missing_glyphs(project, translator, rendered.missing_glyphs)
     notify(translator.locale, "layout")
     layout = inspect_layout(rendered.document, inputs.budget)
     note = f"fits the layout budget: {layout.pages} pages"
@@ -99,6 +102,16 @@ def render_print(
     notify(translator.locale, "previews")
     write_previews(folder / PREVIEW_FOLDER, page_previews(rendered.data, scale=0.5))
     return PdfInfo(project.pdf_name(translator.locale), rendered.pages, len(rendered.data)), note
+
+
+def missing_glyphs(project: Project, translator: Translator, characters: tuple[str, ...]) -> BrochureError:
+    """No font has these characters: name them, and the first segment that uses one."""
+    named = ", ".join(f"'{character}' (U+{ord(character):04X})" for character in characters)
+    users = [r for r in translator.renditions.values() if any(c in r.text for c in characters)]
+    path = project.brochure_path if translator.is_source else project.catalog_path(translator.locale)
+    line = users[0].line if users and users[0].line else 1
+    where = f"; used in “{users[0].msgid[:40]}”" if users else ""
+    return BrochureError(path, line, f"{translator.locale}: no font has {named}{where}")
 
 
 def locale_checks(project: Project, locale: str) -> LocaleReport:
