@@ -75,10 +75,20 @@ def interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def quiet_renderer() -> None:
+    """Show the renderer's errors only: its warnings that matter (missing glyphs) come back
+    as our own errors, and the rest (font subsetting notes) are noise in a translator's terminal."""
+    renderer = logging.getLogger("weasyprint")
+    renderer.propagate = False
+    errors = logging.StreamHandler()
+    errors.setLevel(logging.ERROR)
+    errors.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    renderer.addHandler(errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    # The renderer's warnings that matter (missing glyphs) come back as our own errors.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    quiet_renderer()
     signal.signal(signal.SIGTERM, interrupt)
     try:
         arguments = parser().parse_args(argv)

@@ -235,15 +235,12 @@ class Choice:
 
     def __init__(self, msgctxt: str | None, msgid: str, query: bytes) -> None:
         self.msgctxt, self.msgid, self.query = msgctxt, msgid, query
-        self.weight, self.entry = FUZZY_THRESHOLD, None
-        self.tried: set[int] = set()
+        self.weight: float = FUZZY_THRESHOLD
+        self.entry: polib.POEntry | None = None
 
     def weigh(self, index: FuzzyIndex, measured: Iterable[tuple[int, int]]) -> None:
         """Consider messages with the length of their common subsequence with the msgid."""
         for number, common in measured:
-            if number in self.tried:
-                continue
-            self.tried.add(number)
             entry = index.entries[number]
             weight = 2 * common / (len(self.query) + len(index.texts[number])) + bonus(entry, self.msgctxt)
             # Strictly better only, so that the first of equals stays.
