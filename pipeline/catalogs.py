@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
-from .errors import BrochureError
+from .errors import BrochureError, line_of
 from .files import write_text_atomic
 from .posyntax import check_syntax
 
@@ -47,6 +48,7 @@ def read_catalog(path: Path) -> polib.POFile:
     except (OSError, ValueError, UnicodeError) as error:
         raise BrochureError(path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}") from None
     catalog.fpath = str(path)
+    check_plural_forms(catalog.metadata.get("Plural-Forms"), line_of(text, "Plural-Forms:"), path)
     point_at_msgids(catalog, text)
     return catalog
 
@@ -68,6 +70,21 @@ def check_charset(text: str, path: Path) -> None:
     if match and match[1].strip().upper().replace("_", "-") != "UTF-8":
         line = text.count("\n", 0, match.start()) + 1
         raise BrochureError(path, line, f"charset is {match[1]}; catalogs must declare charset=UTF-8")
+
+
+def check_plural_forms(value: str | None, line: int, path: Path) -> None:
+    """A Plural-Forms header that gettext cannot evaluate would pick wrong forms, or crash."""
+    if value is None:
+        return
+    form = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", value)
+    try:
+        if not form or int(form[1]) < 1:
+            raise ValueError(value)
+        gettext.c2py(form[2])
+    except (ValueError, SyntaxError, RecursionError):
+        raise BrochureError(
+            path, line, "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;' ('brochure init' writes it)"
+        ) from None
 
 
 def polib_line(message: str) -> int:

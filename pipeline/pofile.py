@@ -107,7 +107,8 @@ def reference_lines(occurrences: list[tuple[str, str]], width: int) -> list[str]
     """`#:` lines filled up to the width; GNU counts bytes here, not columns."""
     lines: list[str] = []
     line, column = "#:", 2
-    for path, number in occurrences:
+    # GNU reads a reference it already has as nothing new.
+    for path, number in dict.fromkeys(occurrences):
         reference = strip_dot_slash(path) + (f":{number}" if number else "")
         size = len(reference.encode("utf-8")) + 1
         if column > 2 and column + size > width:
@@ -124,7 +125,7 @@ def strip_dot_slash(path: str) -> str:
     return path
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Flags:
     """What GNU understands of a `#,` line; it forgets everything else."""
 
@@ -135,18 +136,19 @@ class Flags:
 
 
 def parse_flags(flags: list[str]) -> Flags:
-    result = Flags()
+    """The flags as GNU reads them: later ones win, unknown ones are dropped."""
+    fuzzy, formats, numbers, wrap = False, {}, None, True
     tokens = iter(token for token in FLAG_SEPARATORS.split(",".join(flags)) if token)
     for token in tokens:
         if token == "fuzzy":
-            result.fuzzy = True
+            fuzzy = True
         elif token in ("wrap", "no-wrap"):
-            result.wrap = token == "wrap"
+            wrap = token == "wrap"
         elif token == "range:":
-            result.range = parse_range(next(tokens, "")) or result.range
+            numbers = parse_range(next(tokens, "")) or numbers
         elif token.endswith("-format"):
-            add_format(result.formats, token.removesuffix("-format"))
-    return result
+            add_format(formats, token.removesuffix("-format"))
+    return Flags(fuzzy, formats, numbers, wrap)
 
 
 def add_format(formats: dict[str, str], name: str) -> None:
@@ -170,7 +172,7 @@ def parse_range(token: str) -> tuple[int, int] | None:
 def flag_lines(flags: Flags, translated: bool) -> list[str]:
     # GNU normalises away the fuzzy flag of an untranslated message.
     words = ["fuzzy"] if flags.fuzzy and translated else []
-    for name in FORMAT_LANGUAGES:
+    for name in FORMAT_LANGUAGES if flags.formats else ():
         state = flags.formats.get(name, "impossible")
         if state != "impossible":
             words.append(f"no-{name}-format" if state == "no" else f"{name}-format")

@@ -48,16 +48,35 @@ def test_malformed_source(project: Path, tmp_path: Path, case: str, line: int, c
     assert (project / "locales" / "brochure.pot").read_bytes() == before
 
 
-@pytest.mark.parametrize(
-    ("case", "line"),
-    [("unterminated-string.po", 6), ("not-utf8.po", 6), ("missing-msgstr.po", 5)],
-)
+BROKEN_CATALOGS = [
+    ("unterminated-string.po", 6),
+    ("not-utf8.po", 6),
+    ("missing-msgstr.po", 5),
+    ("bad-escape.po", 8),
+    ("duplicate-msgid.po", 10),
+    ("wrong-charset.po", 3),
+    ("broken-plural-forms.po", 5),
+]
+
+
+@pytest.mark.parametrize(("case", "line"), BROKEN_CATALOGS)
 def test_broken_catalog_stops_the_build(project: Path, tmp_path: Path, case: str, line: int) -> None:
     shutil.copy(BAD / "catalogs" / case, project / "locales" / "de" / "LC_MESSAGES" / "brochure.po")
     out = tmp_path / "out"
     result = run_cli("build", "--out", str(out), cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, "de/LC_MESSAGES/brochure.po") == line
     assert files_under(out) == []
+
+
+@pytest.mark.parametrize(("case", "line"), BROKEN_CATALOGS)
+@pytest.mark.parametrize("command", [("update",), ("update", "--check"), ("check",), ("stats",), ("check", "--format", "json")])
+def test_broken_catalog_stops_every_command(project: Path, case: str, line: int, command: tuple[str, ...]) -> None:
+    catalog = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
+    shutil.copy(BAD / "catalogs" / case, catalog)
+    before = catalog.read_bytes()
+    result = run_cli(*command, cwd=project)
+    assert assert_clean_failure(result.stderr, result.returncode, "de/LC_MESSAGES/brochure.po") == line
+    assert catalog.read_bytes() == before
 
 
 def test_unknown_locale(project: Path, tmp_path: Path) -> None:

@@ -1,0 +1,123 @@
+"""The translator's round trip on the command line: extract, update, init, check, stats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline.catalogs import read_catalog
+
+from .conftest import ROOT, TRANSLATED, run_cli
+
+OLD = "The Global Exploration Strategy is the key to delivering these benefits."
+NEW = "The Global Exploration Strategy is the key to delivering all these benefits."
+MSGCAT = shutil.which("msgcat")
+
+
+def catalog_path(project: Path, locale: str) -> Path:
+    return project / "locales" / locale / "LC_MESSAGES" / "brochure.po"
+
+
+def test_a_changed_sentence_becomes_fuzzy_and_nothing_else_changes(project: Path) -> None:
+    brochure = project / "source" / "brochure.md"
+    brochure.write_text(brochure.read_text(encoding="utf-8").replace(OLD, NEW))
+    before = {locale: catalog_path(project, locale).read_text(encoding="utf-8") for locale in TRANSLATED}
+    assert run_cli("extract", cwd=project).returncode == 0
+    assert run_cli("update", "--check", cwd=project).returncode == 1
+    assert run_cli("update", cwd=project).returncode == 0
+    for locale in TRANSLATED:
+        after = catalog_path(project, locale).read_text(encoding="utf-8")
+        entry = read_catalog(catalog_path(project, locale)).find(NEW)
+        assert entry.fuzzy and entry.previous_msgid == OLD
+        assert entry.msgstr == polib.pofile(str(ROOT / "locales" / locale / "LC_MESSAGES" / "brochure.po")).find(OLD).msgstr
+        changed = set(after.splitlines()) ^ set(before[locale].splitlines())
+        assert all(OLD[:20] in line or "all these" in line or "benefits" in line or "#, fuzzy" in line
+                   or line.startswith("#| ") or line.startswith('"') or line == 'msgid ""' for line in changed), changed
+
+    result = run_cli("check", "--strict", "-l", "de", cwd=project)
+    assert result.returncode == 1 and "warning[fuzzy]" in result.stdout
+
+    path = catalog_path(project, "de")
+    catalog = polib.pofile(str(path))
+    entry = catalog.find(NEW)
+    entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    entry.msgstr = "Die Globale Explorationsstrategie ist der Schlüssel, um all diesen Nutzen zu verwirklichen."
+    catalog.save(str(path))
+    assert run_cli("update", "-l", "de", cwd=project).returncode == 0
+    result = run_cli("check", "--strict", "-l", "de", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert run_cli("update", "--check", "-l", "de", cwd=project).returncode == 0
+
+
+def test_update_twice_writes_identical_files(project: Path) -> None:
+    brochure = project / "source" / "brochure.md"
+    brochure.write_text(brochure.read_text(encoding="utf-8").replace("Economic expansion\n", ""))
+    run_cli("extract", cwd=project)
+    run_cli("update", cwd=project)
+    first = {locale: catalog_path(project, locale).read_bytes() for locale in TRANSLATED}
+    result = run_cli("update", cwd=project)
+    assert result.stdout.count("unchanged") == len(TRANSLATED)
+    assert {locale: catalog_path(project, locale).read_bytes() for locale in TRANSLATED} == first
+    for locale in TRANSLATED:
+        obsolete = [entry for entry in read_catalog(catalog_path(project, locale)) if entry.obsolete]
+        assert [entry.msgid for entry in obsolete] == ["Economic expansion"]
+
+
+def test_shipped_files_are_as_update_and_extract_write_them() -> None:
+    assert run_cli("extract", "--check", cwd=ROOT).returncode == 0
+    result = run_cli("update", "--check", cwd=ROOT)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext is not installed")
+@pytest.mark.parametrize("name", ["brochure.pot", *(f"{locale}/LC_MESSAGES/brochure.po" for locale in TRANSLATED)])
+def test_msgcat_changes_nothing(name: str) -> None:
+    path = ROOT / "locales" / name
+    result = subprocess.run([MSGCAT, "--width=76", str(path)], capture_output=True, text=True, check=True)
+    assert result.stdout == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("locale", "plural_forms"), [
+    ("pl", "nplurals=3;"), ("ja", "nplurals=1;"), ("pt_BR", "nplurals=2;"), ("ar", "nplurals=6;"),
+])
+def test_init_starts_a_catalog_msgfmt_accepts(project: Path, locale: str, plural_forms: str) -> None:
+    result = run_cli("init", locale, cwd=project)
+    assert result.returncode == 0, result.stderr
+    path = catalog_path(project, locale)
+    catalog = read_catalog(path)
+    assert catalog.metadata["Language"] == locale
+    assert catalog.metadata["Plural-Forms"].startswith(plural_forms)
+    assert len(catalog) == len(read_catalog(project / "locales" / "brochure.pot"))
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    again = run_cli("init", locale, cwd=project)
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+@pytest.mark.parametrize("code", ["xx", "de_XYZ_1", "12", "not a locale"])
+def test_init_refuses_what_is_not_a_locale(project: Path, code: str) -> None:
+    result = run_cli("init", code, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "is not a CLDR locale" in result.stderr
+    assert not (project / "locales" / code.replace("-", "_")).exists()
+
+
+def test_stats_and_check_in_json(project: Path) -> None:
+    stats = json.loads(run_cli("stats", "--format", "json", cwd=project).stdout)
+    assert [row["locale"] for row in stats] == list(TRANSLATED)
+    assert all(row["percent"] == 100.0 for row in stats)
+    path = catalog_path(project, "fr")
+    catalog = polib.pofile(str(path))
+    catalog.find("Economic expansion").msgstr = "L’expansion économique : un <b>atout</b>"
+    catalog.save(str(path))
+    result = run_cli("check", "-l", "fr", "--format", "json", cwd=project)
+    findings = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert {finding["code"] for finding in findings} >= {"injection", "fr-spacing"}
+    assert all(set(finding) == {"path", "line", "severity", "code", "message"} for finding in findings)
