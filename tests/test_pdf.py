@@ -70,12 +70,15 @@ def test_fonts_are_embedded(pdfs: dict[str, pikepdf.Pdf], locale: str) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_links_work(pdfs: dict[str, pikepdf.Pdf], locale: str) -> None:
-    uris = set()
+    uris, destinations = set(), set()
     for page in pdfs[locale].pages:
         for annotation in page.get("/Annots", []):
             action = annotation.get("/A")
             if action is not None and "/URI" in action:
                 uris.add(str(action.URI))
+            if "/Dest" in annotation:
+                destinations.add(str(annotation.Dest))
+    assert "note-agencies" in destinations
     assert "mailto:ISECG@esa.int" in uris
     assert "https://www.globalspaceexploration.org" in uris
 
