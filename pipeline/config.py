@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import BrochureError, UsageError, line_of, toml_error
+from .errors import BrochureError, UsageError, line_of
+from .files import read_toml
 
 PDF_STEM = "exploring-together"
 PSEUDO_LOCALE = "en-XA"
@@ -89,13 +89,10 @@ def find_root(start: Path) -> Path:
 
 def load_project(root: Path) -> Project:
     path = root / "pyproject.toml"
-    text = path.read_text(encoding="utf-8")
-    try:
-        settings = tomllib.loads(text)["tool"]["brochure"]
-    except tomllib.TOMLDecodeError as error:
-        raise toml_error(path, error) from None
-    except KeyError:
-        raise BrochureError(path, 1, "no [tool.brochure] table") from None
+    text, data = read_toml(path, "the project's settings")
+    settings = data.get("tool", {}).get("brochure")
+    if not isinstance(settings, dict):
+        raise BrochureError(path, 1, "no [tool.brochure] table")
     line = line_of(text, "[tool.brochure]")
     source_locale = str(settings.get("source-locale", "en"))
     locales = tuple(str(locale) for locale in settings.get("locales", []))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .config import babel_locale
-from .errors import BrochureError, line_of, toml_error
+from .errors import BrochureError, line_of
+from .files import read_toml
 
 # What each placeholder in a segment stands for; extraction tells translators.
 PLACEHOLDERS = {
@@ -59,15 +59,7 @@ class LocalFacts:
 
 
 def read_facts(path: Path) -> Facts:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise BrochureError(path, 1, "file not found; the brochure's facts must be here") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BrochureError(path, 1, f"cannot read the facts as UTF-8: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise toml_error(path, error) from None
+    text, data = read_toml(path, "the brochure's facts")
     return _FactsReader(path, text, data).facts()
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from .errors import BrochureError
+from .errors import BrochureError, toml_error
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -63,3 +65,16 @@ def exclusive(lock_path: Path, what: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_toml(path: Path, purpose: str) -> tuple[str, dict[str, Any]]:
+    """The text and the tables of a TOML file; `purpose` says what it holds when it is missing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except FileNotFoundError:
+        raise BrochureError(path, 1, f"file not found; {purpose} must be here") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrochureError(path, 1, f"cannot read the file as UTF-8: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise toml_error(path, error) from None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config import Project
-from .errors import BrochureError, line_of, toml_error
+from .errors import BrochureError, line_of
+from .files import read_toml
 from .html import segment_key
 from .translate import Translator
 
@@ -49,13 +49,7 @@ class Layout:
 
 
 def read_budget(path: Path) -> Budget:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise BrochureError(path, 1, "file not found; the design's page budget must be here") from None
-    except tomllib.TOMLDecodeError as error:
-        raise toml_error(path, error) from None
+    text, data = read_toml(path, "the design's page budget")
     starts = data.get("starts")
     if not isinstance(data.get("pages"), int) or not isinstance(starts, dict):
         raise BrochureError(path, line_of(text, "pages"), "needs 'pages = N' and a [starts] table")
