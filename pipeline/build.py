@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import BuildCache, fingerprint, pipeline_version, tree_digest
@@ -77,7 +76,11 @@ def build_unlocked(project: Project, options: BuildOptions, progress: Progress) 
 
 
 def finish(
-    options: BuildOptions, rendered: tuple[str, ...], fresh: tuple[str, ...], started: float, progress: Progress
+    options: BuildOptions,
+    rendered: tuple[str, ...],
+    fresh: tuple[str, ...],
+    started: float,
+    progress: Progress,
 ) -> BuildReport:
     for locale in fresh:
         progress(locale, "up to date")
@@ -149,7 +152,9 @@ def render_locales(
         set_worker_progress(lambda locale, stage: events.put((locale, stage)))
         workers = min(options.jobs, len(locales))
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {locale: pool.submit(render_in_worker, project.root, locale, options) for locale in locales}
+            futures = {
+                locale: pool.submit(render_in_worker, project.root, locale, options) for locale in locales
+            }
             return {locale: future.result() for locale, future in futures.items()}
 
 

@@ -60,7 +60,11 @@ class BuildCache:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls(path)
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("locales"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("schema") != SCHEMA
+            or not isinstance(data.get("locales"), dict)
+        ):
             return cls(path)
         return cls(path, {key: value for key, value in data["locales"].items() if isinstance(value, dict)})
 

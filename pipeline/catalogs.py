@@ -46,7 +46,9 @@ def read_catalog(path: Path) -> polib.POFile:
     try:
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError, UnicodeError) as error:
-        raise BrochureError(path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}") from None
+        raise BrochureError(
+            path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}"
+        ) from None
     catalog.fpath = str(path)
     check_plural_forms(catalog.metadata.get("Plural-Forms"), line_of(text, "Plural-Forms:"), path)
     point_at_msgids(catalog, text)

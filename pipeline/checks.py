@@ -34,9 +34,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
-        )
+        return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
 
     def as_dict(self) -> dict[str, str | int]:
         return {
@@ -183,9 +181,7 @@ VERBATIM = re.compile(
 )
 HTML_TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|!--.*?)>", re.DOTALL)
 SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:|\bdata\s*:\s*[\w.+-]+/[\w.+-]+", re.IGNORECASE)
-URL = re.compile(
-    r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+|\bmailto:[^\s<>()\[\]]+"
-)
+URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+|\bmailto:[^\s<>()\[\]]+")
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
 PRINTF_NAME = re.compile(r"%\(\w+\)s")
 DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.IGNORECASE)
@@ -219,9 +215,7 @@ def masked(text: str) -> str:
     return VERBATIM.sub(lambda match: "x" * len(match[0]), text)
 
 
-def differences(
-    source: Counter[Any], translation: Counter[Any], name: Callable[[Any], str]
-) -> Iterator[str]:
+def differences(source: Counter[Any], translation: Counter[Any], name: Callable[[Any], str]) -> Iterator[str]:
     for item in sorted(source.keys() | translation.keys(), key=str):
         if source[item] != translation[item]:
             counts = f"{source[item]} in the source, {translation[item]} in the translation"
@@ -254,9 +248,7 @@ def markup_name(item: tuple[str, str]) -> str:
 
 
 def check_placeholder(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    yield from differences(
-        placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}"
-    )
+    yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
     if stray_percent(msgstr) and not stray_percent(msgid):
         yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
     elif stray_percent(msgid) and not stray_percent(msgstr):
@@ -448,9 +440,7 @@ def translations(entry: polib.POEntry) -> list[tuple[str, str]]:
     if not entry.msgid_plural:
         return [(entry.msgid, entry.msgstr)]
     forms = entry.msgstr_plural
-    return [
-        (entry.msgid if index == 0 else entry.msgid_plural, forms[index]) for index in sorted(forms)
-    ]
+    return [(entry.msgid if index == 0 else entry.msgid_plural, forms[index]) for index in sorted(forms)]
 
 
 # ---------------------------------------------------------------- checks of the catalog
@@ -467,9 +457,7 @@ def check_header(context: CatalogContext) -> Iterator[tuple[int, str]]:
             header_line(text, "Language"),
             f"Language is {declared!r}; this is the catalog of {locale!r}",
         )
-    yield from check_plural_forms(
-        metadata.get("Plural-Forms", ""), locale, header_line(text, "Plural-Forms")
-    )
+    yield from check_plural_forms(metadata.get("Plural-Forms", ""), locale, header_line(text, "Plural-Forms"))
 
 
 def check_plural_forms(declared: str, locale: str, line: int) -> Iterator[tuple[int, str]]:
@@ -550,15 +538,11 @@ ENTRY_CHECKS: tuple[Check[EntryCheck], ...] = (
 )
 TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
     Check("markup", Severity.ERROR, check_markup, "emphasis or links differ from the source"),
-    Check(
-        "placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"
-    ),
+    Check("placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"),
     Check("injection", Severity.ERROR, check_injection, "HTML, scripts, new addresses, templates"),
     Check("terms", Severity.ERROR, check_terms, "ISECG, an acronym or an address is missing"),
     Check("same-as-source", Severity.WARNING, check_same_as_source, "the English left unchanged"),
-    Check(
-        "whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"
-    ),
+    Check("whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"),
     Check("punctuation", Severity.WARNING, check_punctuation, "the final mark (. : ? ! …) differs"),
     Check("doubled-word", Severity.WARNING, check_doubled_word, "a word typed twice in a row"),
     Check(
@@ -615,9 +599,7 @@ def entry_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
             yield from text_findings(path, line, source, translation, context.locale)
 
 
-def text_findings(
-    path: Path, line: int, source: str, translation: str, locale: str
-) -> Iterator[Finding]:
+def text_findings(path: Path, line: int, source: str, translation: str, locale: str) -> Iterator[Finding]:
     if not translation:
         return
     for check in TEXT_CHECKS:
@@ -654,9 +636,7 @@ def msgid_line(entry: polib.POEntry, text: str) -> int:
 
 def catalog_stats(catalog_path: Path, template_path: Path) -> Stats:
     catalog = read_catalog(catalog_path)
-    return compute_stats(
-        catalog, read_catalog(template_path), catalog_locale(catalog_path, catalog)
-    )
+    return compute_stats(catalog, read_catalog(template_path), catalog_locale(catalog_path, catalog))
 
 
 def catalog_locale(path: Path, catalog: polib.POFile) -> str:

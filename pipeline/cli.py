@@ -48,7 +48,9 @@ def parser() -> ArgumentParser:
     add_locales(command)
     command.add_argument("--format", choices=("text", "json"), default="text")
     command = commands.add_parser("serve", help="preview one locale on 127.0.0.1, rebuilt on every save")
-    command.add_argument("-l", "--locale", metavar="LOCALE", help="the locale to preview (default: the first translated one)")
+    command.add_argument(
+        "-l", "--locale", metavar="LOCALE", help="the locale to preview (default: the first translated one)"
+    )
     command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     command = commands.add_parser("assemble", help="build the chooser and report from locales in --out")
     command.add_argument("--out", type=Path, help="output folder holding built locales (default: output/)")
@@ -204,7 +206,7 @@ def run_init(project: Project, arguments: argparse.Namespace) -> int:
     write_po(path, catalog)
     print(f"{project.relative(path)}: {describe_catalog(catalog)}")
     if locale not in project.locales:
-        print(f"to publish it, add \"{locale}\" to locales in [tool.brochure] of pyproject.toml")
+        print(f'to publish it, add "{locale}" to locales in [tool.brochure] of pyproject.toml')
     return EXIT_OK
 
 
@@ -236,7 +238,9 @@ def run_check(project: Project, arguments: argparse.Namespace) -> int:
 
     unknown = set(arguments.ignore) - CODES
     if unknown:
-        raise UsageError(Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {', '.join(sorted(CODES))}")
+        raise UsageError(
+            Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {', '.join(sorted(CODES))}"
+        )
     findings = [
         finding
         for locale in translated_locales(project, arguments.locales)

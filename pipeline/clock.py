@@ -15,7 +15,11 @@ def source_date(project: Project) -> datetime:
     if not epoch.isdigit():
         epoch = last_commit_time(project)
     if not epoch.isdigit():
-        files = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), *project.locales_dir.rglob("*.po")]
+        files = [
+            project.root / "pyproject.toml",
+            *project.source_dir.rglob("*"),
+            *project.locales_dir.rglob("*.po"),
+        ]
         epoch = str(int(max(path.stat().st_mtime for path in files if path.is_file())))
     return datetime.fromtimestamp(int(epoch), UTC)
 

@@ -7,13 +7,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import polib
 from jinja2.ext import babel_extract as jinja_extract
 
 from .catalogs import WRAP_WIDTH
-
 from .config import Project
 from .facts import PLACEHOLDERS
 from .files import write_text_atomic
@@ -81,13 +80,13 @@ def placeholder_notes(msgid: str) -> list[str]:
     ]
 
 
-def template_messages(stream: IO[bytes]) -> Iterator[tuple[int, str, str, list[str]]]:
+def template_messages(stream: BinaryIO) -> Iterator[tuple[int, str, str, list[str]]]:
     for line, _function, message, comments in jinja_extract(
         stream, GETTEXT_KEYWORDS, COMMENT_TAGS, JINJA_OPTIONS
     ):
         singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, "")
         notes = [comment.removeprefix("Translators:").strip() for comment in comments]
-        yield line, singular, plural or "", notes
+        yield line, str(singular), str(plural or ""), notes
 
 
 def babel_extract(

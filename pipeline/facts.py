@@ -102,9 +102,7 @@ class _FactsReader:
             acronym = self.string(row, "acronym")
             territory = self.string(row, "territory")
             if territory not in territories:
-                raise self.fail(
-                    f'"{territory}"', f"unknown CLDR territory code '{territory}' for {acronym}"
-                )
+                raise self.fail(f'"{territory}"', f"unknown CLDR territory code '{territory}' for {acronym}")
             members.append(Member(acronym, territory))
         return tuple(members)
 
@@ -116,7 +114,7 @@ class _FactsReader:
             raise self.fail(f"[people.{key}]", f"[people.{key}] needs whole-number 'born' and 'died'")
         era = value.get("era", "")
         if era not in ("", BEFORE_COMMON_ERA):
-            raise self.fail(f"[people.{key}]", f"era must be \"{BEFORE_COMMON_ERA}\" or absent")
+            raise self.fail(f"[people.{key}]", f'era must be "{BEFORE_COMMON_ERA}" or absent')
         return Person(int(years[0]), int(years[1]), era == BEFORE_COMMON_ERA)  # type: ignore[arg-type]
 
     def string(self, table: object, key: str) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from babel import Locale
 from markupsafe import Markup
 
 from .config import babel_locale
@@ -212,4 +211,3 @@ def status_counts(translator: Translator) -> dict[str, int]:
     for rendition in translator.renditions.values():
         counts[rendition.status.value] += 1
     return counts
-

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from .catalogs import published_entries, read_catalog
 from .clock import source_date
-from .config import Project
+from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
 from .html import Motto, Renderer, headline_msgid
 from .layout import Budget, read_budget
-from .pseudo import PSEUDO_LOCALE, pseudo_entries
+from .pseudo import pseudo_entries
 from .source import Document, read_document
 from .translate import Translator
 
@@ -39,7 +39,9 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
     Renderer(project.templates_dir, None).check()
     translators = {locale: load_translator(project, locale) for locale in project.all_locales}
     if PSEUDO_LOCALE in locales:
-        translators[PSEUDO_LOCALE] = Translator(PSEUDO_LOCALE, pseudo_entries(read_catalog(project.template_path)))
+        translators[PSEUDO_LOCALE] = Translator(
+            PSEUDO_LOCALE, pseudo_entries(read_catalog(project.template_path))
+        )
     return Inputs(
         document=document,
         facts=facts,

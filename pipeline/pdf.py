@@ -33,7 +33,7 @@ class GlyphWatcher(logging.Handler):
         self.characters: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith(".notdef glyph") and record.args:
+        if record.getMessage().startswith(".notdef glyph") and isinstance(record.args, tuple):
             character = str(record.args[0])
             if character not in self.characters:
                 self.characters.append(character)

@@ -12,9 +12,9 @@ from pathlib import Path
 from .errors import BrochureError
 
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-ESCAPE = re.compile(r'\\(.)')
+ESCAPE = re.compile(r"\\(.)")
 VALID_ESCAPES = frozenset('\\"ntrabfv01234567x')
-KEYWORD = re.compile(r'^(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(.*)$')
+KEYWORD = re.compile(r"^(?:#~\s*)?(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(.*)$")
 # What may follow each keyword within one entry.
 FOLLOWS = {
     None: {"msgctxt", "msgid"},
@@ -64,7 +64,9 @@ def check_syntax(text: str, path: Path) -> None:
         if kind in ("msgstr", "msgid_plural"):
             key = (context, msgid, line.startswith("#~"))
             if key in seen and msgid:
-                raise BrochureError(path, key_line, f"duplicate message definition (first at line {seen[key]})")
+                raise BrochureError(
+                    path, key_line, f"duplicate message definition (first at line {seen[key]})"
+                )
             seen.setdefault(key, key_line)
         previous = kind
     if previous in ("msgctxt", "msgid", "msgid_plural"):

@@ -12,7 +12,7 @@ import re
 import polib
 
 from .catalogs import Entry
-from .config import PSEUDO_LOCALE
+
 ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥîĵķĺɱñöþʠŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÎĴĶĹṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
@@ -34,7 +34,11 @@ def pseudo_translate(text: str) -> str:
 def pseudo_entries(template: polib.POFile) -> dict[tuple[str, str], Entry]:
     entries = {}
     for entry in template:
-        plural = (pseudo_translate(entry.msgid), pseudo_translate(entry.msgid_plural)) if entry.msgid_plural else ()
+        plural = (
+            (pseudo_translate(entry.msgid), pseudo_translate(entry.msgid_plural))
+            if entry.msgid_plural
+            else ()
+        )
         entries[(entry.msgctxt or "", entry.msgid)] = Entry(
             msgstr=pseudo_translate(entry.msgid), msgstr_plural=plural, fuzzy=False, line=int(entry.linenum)
         )

@@ -15,7 +15,16 @@ from .config import PSEUDO_LOCALE, Project, load_project
 from .errors import BrochureError
 from .facts import localize
 from .files import write_atomic, write_text_atomic
-from .html import Edition, EditionLink, PdfInfo, Renderer, build_nodes, cover_text, language_name, status_counts
+from .html import (
+    Edition,
+    EditionLink,
+    PdfInfo,
+    Renderer,
+    build_nodes,
+    cover_text,
+    language_name,
+    status_counts,
+)
 from .inputs import Inputs, read_inputs
 from .layout import LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
@@ -65,7 +74,10 @@ def build_locale(
     if Format.HTML in options.formats:
         notify(locale, "html")
         edition.asset_prefix = "../assets/"
-        write_text_atomic(folder / "index.html", Renderer(project.templates_dir, translator).render("page.html", edition=edition))
+        write_text_atomic(
+            folder / "index.html",
+            Renderer(project.templates_dir, translator).render("page.html", edition=edition),
+        )
     report = replace(
         report,
         pages=edition.pdf.pages,
@@ -126,8 +138,12 @@ def locale_checks(project: Project, locale: str) -> LocaleReport:
     stats = catalog_stats(path, project.template_path)
     findings = check_catalog(path, project.template_path, locale, project.publish_threshold)
     published = stats.percent >= project.publish_threshold
-    note = "" if published else (
-        f"{stats.percent:.0f}% of words translated, below the {project.publish_threshold:.0f}% threshold"
+    note = (
+        ""
+        if published
+        else (
+            f"{stats.percent:.0f}% of words translated, below the {project.publish_threshold:.0f}% threshold"
+        )
     )
     return LocaleReport(
         locale,

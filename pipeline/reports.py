@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 LOCALE_REPORT = "build.json"
 
@@ -21,8 +22,8 @@ class LocaleReport:
     pdf_bytes: int = 0
     seconds: float = 0.0
     segments: dict[str, int] = field(default_factory=dict)
-    stats: dict[str, object] = field(default_factory=dict)
-    findings: list[dict[str, object]] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
 
     @property

@@ -184,9 +184,7 @@ def unpublished_note(project: Project, locale: str) -> str:
 def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
     """Every message the page may show, keyed as its elements' data-msg, with its catalog line."""
     template = active_entries(read_catalog(project.template_path))
-    segments = {
-        segment.msgid: segment for segment in read_document(project.brochure_path).segments()
-    }
+    segments = {segment.msgid: segment for segment in read_document(project.brochure_path).segments()}
     catalog = locale_catalog(project, locale)
     entries = active_entries(catalog) if catalog is not None else {}
     if catalog is None:
@@ -237,9 +235,7 @@ def citation(
 def active_entries(catalog: polib.POFile) -> dict[str, polib.POEntry]:
     """Entries without context, as the translator looks them up; never obsolete ones."""
     return {
-        entry.msgid: entry
-        for entry in catalog
-        if entry.msgid and not entry.obsolete and not entry.msgctxt
+        entry.msgid: entry for entry in catalog if entry.msgid and not entry.obsolete and not entry.msgctxt
     }
 
 
@@ -383,9 +379,7 @@ class Preview:
         # the snapshot reports the error.
         with suppress(BrochureError):
             self.project = load_project(self.root)
-        snapshot = render_snapshot(
-            self.root, self.locale, self.folder / "html", self.snapshot.generation + 1
-        )
+        snapshot = render_snapshot(self.root, self.locale, self.folder / "html", self.snapshot.generation + 1)
         with self.changed:
             self.snapshot = snapshot
             self.changed.notify_all()
@@ -393,9 +387,7 @@ class Preview:
     def wait_for_change(self, generation: int, timeout: float) -> int | None:
         """The generation once it differs from `generation`, or after `timeout`; None on closing."""
         with self.changed:
-            self.changed.wait_for(
-                lambda: self.closing or self.snapshot.generation != generation, timeout
-            )
+            self.changed.wait_for(lambda: self.closing or self.snapshot.generation != generation, timeout)
             return None if self.closing else self.snapshot.generation
 
     def close(self) -> None:
@@ -472,9 +464,7 @@ def html_response(preview: Preview, snapshot: Snapshot, page: str, kind: str) ->
 def error_page(
     preview: Preview, snapshot: Snapshot, title: str, intro: str, errors: tuple[str, ...] = ()
 ) -> Response:
-    page = preview.render(
-        "error.html", title=title, intro=intro, errors=errors, findings=snapshot.findings
-    )
+    page = preview.render("error.html", title=title, intro=intro, errors=errors, findings=snapshot.findings)
     return html_response(preview, snapshot, page, "error")
 
 
@@ -482,9 +472,7 @@ def brochure_page(preview: Preview) -> Response:
     snapshot = preview.snapshot
     if snapshot.errors:
         title = f"The {language_name(preview.locale)} preview cannot be rendered"
-        intro = (
-            "Fix what is listed below and save: this page turns back into the brochure by itself."
-        )
+        intro = "Fix what is listed below and save: this page turns back into the brochure by itself."
         return error_page(preview, snapshot, title, intro, snapshot.errors)
     return html_response(preview, snapshot, snapshot.page, "brochure")
 
@@ -539,9 +527,7 @@ def page_image(preview: Preview, name: str) -> Response | None:
 
 def segments_json(preview: Preview) -> Response:
     data = {key: asdict(info) for key, info in preview.snapshot.segments.items()}
-    return Response(
-        json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8"
-    )
+    return Response(json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 
 
 def file_response(folder: Path, relative: str) -> Response | None:
@@ -550,9 +536,7 @@ def file_response(folder: Path, relative: str) -> Response | None:
     path = (base / relative).resolve()
     if not path.is_relative_to(base) or not path.is_file():
         return None
-    return Response(
-        path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-    )
+    return Response(path.read_bytes(), CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"))
 
 
 def redirect(location: str) -> Response:
@@ -621,9 +605,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def answer(self, *, head: bool) -> None:
         if not self.trusted_host():
-            self.send_error(
-                HTTPStatus.MISDIRECTED_REQUEST, "this preview answers only at its own address"
-            )
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this preview answers only at its own address")
             return
         parts = urlsplit(self.path)
         if parts.path == "/events":
@@ -683,8 +665,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
         yield
         return
     previous = {
-        number: signal.signal(number, lambda *_: stop.set())
-        for number in (signal.SIGINT, signal.SIGTERM)
+        number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)
     }
     try:
         yield
@@ -714,9 +695,7 @@ def listening(preview: Preview, port: int) -> Iterator[PreviewServer]:
         server.server_close()
 
 
-def serve(
-    project: Project, locale: str, port: int, *, ready: Callable[[str], None] | None = None
-) -> None:
+def serve(project: Project, locale: str, port: int, *, ready: Callable[[str], None] | None = None) -> None:
     """Preview `locale` at http://127.0.0.1:`port`/ until SIGINT or SIGTERM."""
     project.select([locale])
     folder = Path(tempfile.mkdtemp(prefix="brochure-serve-"))

@@ -64,7 +64,8 @@ def report_page(reports: list[LocaleReport], out: Path, created: str) -> str:
         for report in reports
     }
     return environment.get_template("report.html").render(
-        reports=reports, previews={k: [p.relative_to(out).as_posix() for p in v] for k, v in previews.items()},
+        reports=reports,
+        previews={k: [p.relative_to(out).as_posix() for p in v] for k, v in previews.items()},
         created=created,
     )
 

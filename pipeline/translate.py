@@ -109,4 +109,3 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, count: int) -> Markup:
         return escape(self.translate(singular, plural, count, printf=True).text)
-

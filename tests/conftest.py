@@ -24,7 +24,9 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def run_cli(*arguments: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *arguments: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the documented command line, `brochure ...`, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", *arguments],

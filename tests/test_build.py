@@ -10,7 +10,7 @@ import pypdfium2
 import pytest
 from babel import Locale
 
-from .conftest import LOCALES, ROOT, TRANSLATED, catalog
+from .conftest import LOCALES, TRANSLATED, catalog
 
 MOTTOS = {
     "en": "Exploring together",
@@ -42,7 +42,9 @@ def normalize(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def texts(built: Path) -> dict[str, str]:
-    return {locale: normalize(pdf_text(built / locale / f"exploring-together-{locale}.pdf")) for locale in LOCALES}
+    return {
+        locale: normalize(pdf_text(built / locale / f"exploring-together-{locale}.pdf")) for locale in LOCALES
+    }
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -130,4 +132,3 @@ def test_report_lists_every_locale_with_its_pages(built: Path) -> None:
     pages = {entry["locale"]: entry["pages"] for entry in report["locales"]}
     assert set(pages) == set(LOCALES)
     assert all(count >= 6 for count in pages.values())
-

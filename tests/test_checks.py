@@ -84,20 +84,14 @@ def test_every_check_has_a_bad_catalog() -> None:
 @pytest.mark.parametrize("locale", ["de", "fr", "it"])
 def test_shipped_catalog_gives_no_finding_but_the_known_ones(locale: str) -> None:
     findings = check_catalog(shipped(locale), ROOT / "locales" / "brochure.pot", locale, THRESHOLD)
-    known = {
-        (line, code) for known_locale, line, code in SHIPPED_PROBLEMS if known_locale == locale
-    }
-    assert {(finding.line, finding.code) for finding in findings} == known, "\n".join(
-        map(str, findings)
-    )
+    known = {(line, code) for known_locale, line, code in SHIPPED_PROBLEMS if known_locale == locale}
+    assert {(finding.line, finding.code) for finding in findings} == known, "\n".join(map(str, findings))
 
 
 def test_ignore_drops_the_codes_it_names() -> None:
     path = CATALOGS / "bad" / "injection.javascript.po"
     assert {finding.code for finding in check(path)} == {"markup", "injection", "terms"}
-    assert {finding.code for finding in check(path, frozenset({"markup", "terms"}))} == {
-        "injection"
-    }
+    assert {finding.code for finding in check(path, frozenset({"markup", "terms"}))} == {"injection"}
     assert check(path, frozenset({"markup", "injection", "terms"})) == []
 
 

@@ -50,8 +50,15 @@ def test_incremental_builds(project: Path, tmp_path: Path) -> None:
     assert {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()} == before
 
     catalog = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace("Wirtschaftliche Expansion", "Wirtschaftswachstum"))
-    assert states(build(project, out)) == {"en": "up to date", "de": "rendered", "fr": "up to date", "it": "up to date"}
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("Wirtschaftliche Expansion", "Wirtschaftswachstum")
+    )
+    assert states(build(project, out)) == {
+        "en": "up to date",
+        "de": "rendered",
+        "fr": "up to date",
+        "it": "up to date",
+    }
 
     style = project / "source" / "styles" / "print.css"
     style.write_text(style.read_text(encoding="utf-8") + "\n/* a change */\n")
@@ -66,7 +73,12 @@ def test_noop_build_does_not_import_the_renderer(project: Path, tmp_path: Path) 
         "print('weasyprint' in sys.modules, 'markdown_it' in sys.modules, code)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe, str(out)], cwd=project, capture_output=True, text=True, env=EPOCH, check=False
+        [sys.executable, "-c", probe, str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=EPOCH,
+        check=False,
     )
     assert result.stdout.strip().splitlines()[-1] == "False False 0", result.stdout + result.stderr
 

@@ -69,8 +69,12 @@ def test_broken_catalog_stops_the_build(project: Path, tmp_path: Path, case: str
 
 
 @pytest.mark.parametrize(("case", "line"), BROKEN_CATALOGS)
-@pytest.mark.parametrize("command", [("update",), ("update", "--check"), ("check",), ("stats",), ("check", "--format", "json")])
-def test_broken_catalog_stops_every_command(project: Path, case: str, line: int, command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "command", [("update",), ("update", "--check"), ("check",), ("stats",), ("check", "--format", "json")]
+)
+def test_broken_catalog_stops_every_command(
+    project: Path, case: str, line: int, command: tuple[str, ...]
+) -> None:
     catalog = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     shutil.copy(BAD / "catalogs" / case, catalog)
     before = catalog.read_bytes()

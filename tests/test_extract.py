@@ -62,9 +62,23 @@ def test_every_message_has_a_reference_and_a_comment() -> None:
 def test_pybabel_extract_yields_the_same_messages(tmp_path: Path) -> None:
     output = tmp_path / "pybabel.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "pyproject.toml",
-         "-c", "Translators:", "-o", str(output), "."],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "pyproject.toml",
+            "-c",
+            "Translators:",
+            "-o",
+            str(output),
+            ".",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     ours = polib.pofile(str(ROOT / "locales" / "brochure.pot"))

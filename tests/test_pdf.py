@@ -118,7 +118,6 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
     assert not (tmp_path / "out" / "de" / "exploring-together-de.pdf").exists()
 
 
-
 def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) -> None:
     path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     catalog = polib.pofile(str(path))

@@ -25,7 +25,9 @@ from .test_errors import assert_clean_failure
 EPOCH = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
 
 
-def test_a_full_disk_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "brochure.po"
     target.write_bytes(b"old")
 
@@ -67,7 +69,11 @@ def test_a_killed_build_leaves_the_previous_outputs_readable(project: Path, tmp_
     for sig in (signal.SIGTERM, signal.SIGKILL):
         process = subprocess.Popen(
             [sys.executable, "-m", "pipeline.cli", "build", "--jobs", "1", "--out", str(out)],
-            cwd=project, env=EPOCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=project,
+            env=EPOCH,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         wait_for_line(process, ": pdf")
         process.send_signal(sig)
@@ -95,7 +101,9 @@ def wait_for_line(process: subprocess.Popen[str], marker: str) -> None:
 def test_two_builds_at_once_do_not_collide(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-m", "pipeline.cli", "build", "--jobs", "1", "--out", str(out)]
-    first = subprocess.Popen(command, cwd=project, env=EPOCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        command, cwd=project, env=EPOCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     wait_for_line(first, ": checks")
     second = subprocess.run(command, cwd=project, env=EPOCH, capture_output=True, text=True, check=False)
     assert second.returncode == 2
@@ -116,8 +124,23 @@ def test_random_bytes_in_a_catalog_give_only_our_error(tmp_path: Path, data: byt
 
 
 PO_PIECES = st.sampled_from(
-    ['msgid ""', 'msgstr ""', 'msgid "a"', 'msgstr "b"', '"cont"', "#, fuzzy", "#~ msgid \"x\"",
-     'msgid_plural "p"', 'msgstr[0] "x"', 'msgctxt "c"', '"bad \\q"', '"open', "", "# c", "#| msgid \"o\""]
+    [
+        'msgid ""',
+        'msgstr ""',
+        'msgid "a"',
+        'msgstr "b"',
+        '"cont"',
+        "#, fuzzy",
+        '#~ msgid "x"',
+        'msgid_plural "p"',
+        'msgstr[0] "x"',
+        'msgctxt "c"',
+        '"bad \\q"',
+        '"open',
+        "",
+        "# c",
+        '#| msgid "o"',
+    ]
 )
 
 
@@ -133,9 +156,29 @@ def test_random_po_structure_gives_only_our_error(tmp_path: Path, lines: list[st
 
 
 SOURCE_PIECES = st.sampled_from(
-    [":::: cover", ":::: section s", "::: epigraph p", "::: motto", "::: footnote f", "::: members",
-     ":::", "::::", "::: nonsense", "# Title", "## Heading", "Paragraph text", "1. item", "- bullet",
-     "> quote", "```", "<div>", "", "    code", "| a | b |", "***"]
+    [
+        ":::: cover",
+        ":::: section s",
+        "::: epigraph p",
+        "::: motto",
+        "::: footnote f",
+        "::: members",
+        ":::",
+        "::::",
+        "::: nonsense",
+        "# Title",
+        "## Heading",
+        "Paragraph text",
+        "1. item",
+        "- bullet",
+        "> quote",
+        "```",
+        "<div>",
+        "",
+        "    code",
+        "| a | b |",
+        "***",
+    ]
 )
 
 
@@ -146,4 +189,3 @@ def test_random_source_gives_only_our_error(lines: list[str], noise: str) -> Non
         parse_document("\n".join(lines) + "\n" + noise, Path("brochure.md"))
     except BrochureError as error:
         assert error.line >= 1
-

@@ -105,9 +105,15 @@ def test_ui_string_with_stray_percent_falls_back(project: Path, tmp_path: Path) 
     assert "PDF, 6 pages" in page
 
 
-def test_new_link_target_is_refused(project: Path, tmp_path: Path, listener: tuple[socket.socket, int]) -> None:
+def test_new_link_target_is_refused(
+    project: Path, tmp_path: Path, listener: tuple[socket.socket, int]
+) -> None:
     server, port = listener
-    msgid = next(e.msgid for e in polib.pofile(str(project / "locales" / "brochure.pot")) if "#note-agencies" in e.msgid)
+    msgid = next(
+        e.msgid
+        for e in polib.pofile(str(project / "locales" / "brochure.pot"))
+        if "#note-agencies" in e.msgid
+    )
     catalog = polib.pofile(str(project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"))
     hostile = catalog.find(msgid).msgstr.replace("#note-agencies", f"http://127.0.0.1:{port}/track")
     translate(project, msgid, hostile)
@@ -119,7 +125,9 @@ def test_new_link_target_is_refused(project: Path, tmp_path: Path, listener: tup
 
 
 def test_javascript_link_is_never_a_link(project: Path, tmp_path: Path) -> None:
-    translate(project, PARAGRAPH, "[Klick](javascript:alert(1)) und [Daten](data:text/html;base64,PHNjcmlwdD4=)")
+    translate(
+        project, PARAGRAPH, "[Klick](javascript:alert(1)) und [Daten](data:text/html;base64,PHNjcmlwdD4=)"
+    )
     page = build_german(project, tmp_path / "out")
     assert 'href="javascript:' not in page
     assert 'href="data:' not in page

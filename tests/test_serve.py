@@ -137,9 +137,7 @@ def wait_until_answering(server: Server) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            pytest.fail(
-                f"the preview exited with {server.process.returncode}:\n{server.error_output()}"
-            )
+            pytest.fail(f"the preview exited with {server.process.returncode}:\n{server.error_output()}")
         try:
             if get(server.page_url)[0] == 200:
                 return
@@ -280,9 +278,7 @@ def test_error_page_lists_the_check_findings_of_a_catalog_that_parses(preview: S
     set_translation(preview.catalog, TITLE, "%(num)s Gemeinsam")
     expected = f"source/brochure.md:{lines + 2}: error: container block 'epigraph' is never closed"
     eventually(lambda: expected in text(preview.page_url), SAVE_TO_PAGE_SECONDS, expected)
-    assert f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, TITLE)}: error[" in text(
-        preview.page_url
-    )
+    assert f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, TITLE)}: error[" in text(preview.page_url)
 
 
 def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
@@ -300,9 +296,7 @@ def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
 
 def test_fallbacks_carry_their_status(project: Path) -> None:
     catalog = project / CATALOG
-    intro = next(
-        entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO)
-    )
+    intro = next(entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO))
     set_translation(catalog, HEADLINE, "Gemeinsam erkunden", fuzzy=True)
     set_translation(catalog, intro, "")
     with running_preview(project) as server:
@@ -335,9 +329,7 @@ def test_pdf_and_its_pages_on_demand(preview: Server) -> None:
 
 def test_pages_show_a_layout_that_outgrows_its_pages(preview: Server) -> None:
     po = polib.pofile(str(preview.catalog))
-    long = next(
-        entry for entry in po if len(entry.msgid) > 200 and not set("{*[") & set(entry.msgid)
-    )
+    long = next(entry for entry in po if len(entry.msgid) > 200 and not set("{*[") & set(entry.msgid))
     set_translation(preview.catalog, long.msgid, " ".join([long.msgstr] * 8))
     pages = text(preview.base + "/pages")
     assert "its budget ends on page" in pages
@@ -400,9 +392,7 @@ def chromium_page(url: str) -> Iterator[Page]:
 @needs_browser
 def test_in_the_browser(project: Path) -> None:
     catalog = project / CATALOG
-    intro = next(
-        entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO)
-    )
+    intro = next(entry.msgid for entry in polib.pofile(str(catalog)) if entry.msgid.startswith(INTRO))
     set_translation(catalog, intro, translation(catalog, intro), fuzzy=True)
     headline_key, intro_key = segment_key(HEADLINE), segment_key(intro)
     with running_preview(project) as server, chromium_page(server.page_url) as page:
@@ -413,8 +403,7 @@ def test_in_the_browser(project: Path) -> None:
         started = time.perf_counter()
         set_translation(catalog, HEADLINE, new)
         page.wait_for_function(
-            "([key, text]) => document.querySelector(`main [data-msg='${key}']`)"
-            "?.textContent === text",
+            "([key, text]) => document.querySelector(`main [data-msg='${key}']`)?.textContent === text",
             arg=[headline_key, new],
             timeout=SAVE_TO_PAGE_SECONDS * 1000,
             polling=20,

@@ -16,7 +16,9 @@ from pipeline.merge import init_catalog, update_catalog
 from pipeline.pofile import write_po
 
 ROOT = Path(__file__).parent / "roots" / "basic"
-WORDS = st.sampled_from("moon mars orbit agency rover lander crew habitat science launch".split())
+WORDS = st.sampled_from(
+    ["moon", "mars", "orbit", "agency", "rover", "lander", "crew", "habitat", "science", "launch"]
+)
 SENTENCE = st.lists(WORDS, min_size=4, max_size=14).map(lambda words: " ".join(words).capitalize() + ".")
 STEP = st.one_of(
     st.tuples(st.just("edit"), st.integers(0, 50), WORDS),
@@ -47,7 +49,8 @@ def apply(step: tuple[str, int, str], paragraphs: list[str]) -> None:
 def translate_one(path: Path, index: int, written: set[str]) -> None:
     catalog = read_catalog(path)
     open_entries = [
-        entry for entry in catalog
+        entry
+        for entry in catalog
         if not entry.obsolete and not entry.msgstr and entry.msgid and not entry.msgid_plural
     ]
     if open_entries:
@@ -63,7 +66,9 @@ def every_msgstr(path: Path) -> set[str]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=st.lists(SENTENCE, min_size=2, max_size=6, unique=True), steps=st.lists(STEP, max_size=12))
-def test_no_translation_is_ever_lost(tmp_path_factory, start: list[str], steps: list[tuple[str, int, str]]) -> None:
+def test_no_translation_is_ever_lost(
+    tmp_path_factory, start: list[str], steps: list[tuple[str, int, str]]
+) -> None:
     project_dir = tmp_path_factory.mktemp("property")
     shutil.copytree(ROOT / "source", project_dir / "source")
     shutil.copy(ROOT / "pyproject.toml", project_dir / "pyproject.toml")

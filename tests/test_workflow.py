@@ -34,10 +34,21 @@ def test_a_changed_sentence_becomes_fuzzy_and_nothing_else_changes(project: Path
         after = catalog_path(project, locale).read_text(encoding="utf-8")
         entry = read_catalog(catalog_path(project, locale)).find(NEW)
         assert entry.fuzzy and entry.previous_msgid == OLD
-        assert entry.msgstr == polib.pofile(str(ROOT / "locales" / locale / "LC_MESSAGES" / "brochure.po")).find(OLD).msgstr
+        assert (
+            entry.msgstr
+            == polib.pofile(str(ROOT / "locales" / locale / "LC_MESSAGES" / "brochure.po")).find(OLD).msgstr
+        )
         changed = set(after.splitlines()) ^ set(before[locale].splitlines())
-        assert all(OLD[:20] in line or "all these" in line or "benefits" in line or "#, fuzzy" in line
-                   or line.startswith("#| ") or line.startswith('"') or line == 'msgid ""' for line in changed), changed
+        assert all(
+            OLD[:20] in line
+            or "all these" in line
+            or "benefits" in line
+            or "#, fuzzy" in line
+            or line.startswith("#| ")
+            or line.startswith('"')
+            or line == 'msgid ""'
+            for line in changed
+        ), changed
 
     result = run_cli("check", "--strict", "-l", "de", cwd=project)
     assert result.returncode == 1 and "warning[fuzzy]" in result.stdout
@@ -47,7 +58,9 @@ def test_a_changed_sentence_becomes_fuzzy_and_nothing_else_changes(project: Path
     entry = catalog.find(NEW)
     entry.flags.remove("fuzzy")
     entry.previous_msgid = None
-    entry.msgstr = "Die Globale Explorationsstrategie ist der Schlüssel, um all diesen Nutzen zu verwirklichen."
+    entry.msgstr = (
+        "Die Globale Explorationsstrategie ist der Schlüssel, um all diesen Nutzen zu verwirklichen."
+    )
     catalog.save(str(path))
     assert run_cli("update", "-l", "de", cwd=project).returncode == 0
     result = run_cli("check", "--strict", "-l", "de", cwd=project)
@@ -76,16 +89,24 @@ def test_shipped_files_are_as_update_and_extract_write_them() -> None:
 
 
 @pytest.mark.skipif(MSGCAT is None, reason="GNU gettext is not installed")
-@pytest.mark.parametrize("name", ["brochure.pot", *(f"{locale}/LC_MESSAGES/brochure.po" for locale in TRANSLATED)])
+@pytest.mark.parametrize(
+    "name", ["brochure.pot", *(f"{locale}/LC_MESSAGES/brochure.po" for locale in TRANSLATED)]
+)
 def test_msgcat_changes_nothing(name: str) -> None:
     path = ROOT / "locales" / name
     result = subprocess.run([MSGCAT, "--width=76", str(path)], capture_output=True, text=True, check=True)
     assert result.stdout == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("locale", "plural_forms"), [
-    ("pl", "nplurals=3;"), ("ja", "nplurals=1;"), ("pt_BR", "nplurals=2;"), ("ar", "nplurals=6;"),
-])
+@pytest.mark.parametrize(
+    ("locale", "plural_forms"),
+    [
+        ("pl", "nplurals=3;"),
+        ("ja", "nplurals=1;"),
+        ("pt_BR", "nplurals=2;"),
+        ("ar", "nplurals=6;"),
+    ],
+)
 def test_init_starts_a_catalog_msgfmt_accepts(project: Path, locale: str, plural_forms: str) -> None:
     result = run_cli("init", locale, cwd=project)
     assert result.returncode == 0, result.stderr
