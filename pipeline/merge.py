@@ -37,8 +37,11 @@ FULL_SEARCH_BYTES = 64
 # looking at about this many postings.
 POSTING_BUDGET = 1000
 CANDIDATES = 8
+# Old msgids this short cannot be similar enough to a long one, and are left out of its index.
 SHORTEST_INDEXED = int(FULL_SEARCH_BYTES / STRETCH)
+# Words longer than this stand for scripts without spaces: their four-character pieces count.
 LONG_WORD = 12
+# Single words count for texts of this many words at most; longer ones have pairs enough.
 FEW_WORDS = 12
 WORD = re.compile(r"\w+")
 LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
@@ -52,12 +55,12 @@ def update_catalog(template: polib.POFile, catalog: polib.POFile) -> polib.POFil
     for entry in old:
         exact.setdefault((entry.msgctxt, entry.msgid), entry)
     forms = plural_count(catalog.metadata)
-    index: FuzzyIndex | None = None  # built when a message first needs it
+    unmatched = [e.msgid for e in messages(template) if (e.msgctxt, e.msgid) not in exact]
+    index = FuzzyIndex(old, unmatched)
     used: set[int] = set()
     for entry in messages(template):
         source, similar = exact.get((entry.msgctxt, entry.msgid)), False
         if source is None:
-            index = index or FuzzyIndex(old)
             source, similar = index.best(entry.msgctxt, entry.msgid), True
         if source is None:
             result.append(untranslated(entry, forms))
@@ -187,16 +190,19 @@ class FuzzyIndex:
     word pairs, which is where a similar enough message is.
     """
 
-    def __init__(self, entries: Sequence[polib.POEntry]) -> None:
+    def __init__(self, entries: Sequence[polib.POEntry], queries: Sequence[str]) -> None:
+        """An index of `entries` to look up the msgids `queries` (and those only) in."""
         self.entries = [entry for entry in entries if translated(entry)]
         self.texts = [entry.msgid.encode("utf-8") for entry in self.entries]
-        self.short = ShortMessages(self.texts, int(FULL_SEARCH_BYTES * STRETCH))
+        long_queries = [query for query in queries if len(query.encode("utf-8")) > FULL_SEARCH_BYTES]
+        short = any(len(query.encode("utf-8")) <= FULL_SEARCH_BYTES for query in queries)
+        self.short = ShortMessages(self.texts if short else [], int(FULL_SEARCH_BYTES * STRETCH))
         self.postings: dict[Feature, list[int]] = defaultdict(list)
-        postings = self.postings
-        for number, entry in enumerate(self.entries):
+        wanted = set().union(*map(features, long_queries))
+        for number, entry in enumerate(self.entries if wanted else []):
             if len(self.texts[number]) > SHORTEST_INDEXED:
-                for feature in features(entry.msgid):
-                    postings[feature].append(number)
+                for feature in features(entry.msgid) & wanted:
+                    self.postings[feature].append(number)
 
     def best(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
         """The most similar translated message, if it is similar enough (GNU's goal function)."""
@@ -332,7 +338,7 @@ def features(text: str) -> set[Feature]:
     Long words stand for scripts written without spaces; a long text has pairs enough.
     """
     words = WORD.findall(text.lower())
-    found: set[Feature] = set(zip(words, words[1:]))
+    found: set[Feature] = set(zip(words, words[1:], strict=False))
     if len(words) <= FEW_WORDS:
         found.update(words)
     if words and max(map(len, words)) > LONG_WORD:

@@ -48,9 +48,7 @@ def format_catalog(catalog: polib.POFile, width: int = WRAP_WIDTH) -> str:
     blocks = [format_entry(header_entry(catalog), width)]
     blocks += [format_entry(entry, width) for entry in catalog if not entry.obsolete]
     # GNU drops an obsolete entry without a translation: it has nothing left to offer.
-    blocks += [
-        format_entry(entry, width) for entry in catalog if entry.obsolete and first_msgstr(entry)
-    ]
+    blocks += [format_entry(entry, width) for entry in catalog if entry.obsolete and first_msgstr(entry)]
     return "\n".join(blocks)
 
 
@@ -137,7 +135,8 @@ class Flags:
 
 def parse_flags(flags: list[str]) -> Flags:
     """The flags as GNU reads them: later ones win, unknown ones are dropped."""
-    fuzzy, formats, numbers, wrap = False, {}, None, True
+    fuzzy, numbers, wrap = False, None, True
+    formats: dict[str, str] = {}
     tokens = iter(token for token in FLAG_SEPARATORS.split(",".join(flags)) if token)
     for token in tokens:
         if token == "fuzzy":
@@ -225,7 +224,8 @@ def string_lines(prefix: str, keyword: str, value: str, width: int, flags: Flags
             # A string of several lines starts with an empty one, so that its lines align.
             lines.append(f'{prefix}{keyword} ""')
             first, breaks = False, fill(escaped, fixed, limit, 0)
-        pieces = [escaped[i:j] for i, j in zip([0, *breaks], [*breaks, len(escaped)])]
+        bounds = zip([0, *breaks], [*breaks, len(escaped)], strict=True)
+        pieces = [escaped[begin:end] for begin, end in bounds]
         head = f"{prefix}{keyword} " if first else prefix
         lines.append(f'{head}"{pieces[0]}"')
         lines += [f'{prefix}"{piece}"' for piece in pieces[1:]]
@@ -237,10 +237,10 @@ def escape(portion: str, locked: set[int]) -> tuple[str, set[int]]:
 
     `locked` holds the characters of the portion that must not start a line.
     """
-    escaped = portion.translate(ESCAPE_TABLE)
-    if not locked and len(escaped) == len(portion):
-        return escaped, set()
     specials = [match.start() for match in NEEDS_ESCAPE.finditer(portion)]
+    if not specials and not locked:
+        return portion, set()
+    escaped = portion.translate(ESCAPE_TABLE)
     # The two characters of an escape sequence stay on one line.
     fixed = {index + count + 1 for count, index in enumerate(specials)}
     fixed.update(index + bisect.bisect_left(specials, index) for index in locked)
@@ -256,6 +256,8 @@ def escape(portion: str, locked: set[int]) -> tuple[str, set[int]]:
 
 def fill(text: str, fixed: set[int], limit: int, start: int) -> list[int]:
     """Where `text` is broken to fit `limit` columns when its first line starts at `start`."""
+    if not text.isascii():
+        text = ascii_twins(text)
     columns = column_offsets(text)
     if start + span(columns, 0, len(text)) <= limit:
         return []
@@ -291,7 +293,8 @@ def fill_by_line(
     line, column, end = 0, start, len(classes)
     while column + span(columns, line, end) > limit:
         reach = last_fitting(columns, line, column, limit, end)
-        stop = last_opportunity(classes, line, reach, fixed) or next_opportunity(classes, line, fixed)
+        stop = last_opportunity(classes, line, reach, fixed)
+        stop = stop or next_opportunity(classes, line, fixed)
         if stop is None:
             break
         breaks.append(stop)
@@ -307,14 +310,23 @@ def last_fitting(columns: list[int] | None, line: int, column: int, limit: int, 
 
 
 def last_opportunity(classes: bytes, line: int, reach: int, fixed: set[int]) -> int | None:
-    while reach > line:
-        match = LAST_OPPORTUNITY.match(classes, line + 1, reach + 1)
-        if match is None:
-            return None
-        if match.end() not in fixed:
-            return match.end()
-        reach = match.end() - 1
-    return None
+    """The last break opportunity after `line` and up to `reach`, fixed positions aside.
+
+    Most lines end a word or two before the limit, so it is looked for near `reach` first, in a
+    window that starts where a run of spaces does: an opportunity after spaces is found from
+    their start.
+    """
+    begin = line + 1
+    window = max(begin, reach + 1 - RECENT)
+    while window > begin and classes[window - 1] == SPACE_CODE:
+        window -= 1
+    match = LAST_OPPORTUNITY.match(classes, window, reach + 1) if window > begin else None
+    match = match or LAST_OPPORTUNITY.match(classes, begin, reach + 1)
+    if match is None:
+        return None
+    if match.end() in fixed:
+        return last_opportunity(classes, line, match.end() - 1, fixed)
+    return match.end()
 
 
 def next_opportunity(classes: bytes, line: int, fixed: set[int]) -> int | None:
@@ -581,10 +593,11 @@ def char_at(value: str, index: int) -> str:
 PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2
 
 # The classes that index the pair table, in libunistring's order, then those resolved before it.
-TABLE_CLASSES = (
+TABLE_CLASSES = re.findall(
+    r"\S+",
     "WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY AL H2 H3 ID1 ID2 JL JV JT "
-    "HL RI ZWJ EB EM"
-).split()
+    "HL RI ZWJ EB EM",
+)
 CLASS = {name: index for index, name in enumerate([*TABLE_CLASSES, "BK", "CR", "LF", "CM", "ZW", "SP"])}
 BK, CR, LF, CM, ZW, SP = (CLASS[name] for name in ("BK", "CR", "LF", "CM", "ZW", "SP"))
 AL, BA, HL, HY, ID1, ID2 = (CLASS[name] for name in ("AL", "BA", "HL", "HY", "ID1", "ID2"))
@@ -594,22 +607,38 @@ HL_BA = len(CLASS)  # a Hebrew letter and then a hyphen: LB21a forbids a break a
 # Row: the class before the position; column: the class after it. D: break, I: break only after
 # spaces, P: never. Transcribed from libunistring 1.0 (unilbrk_table).
 PAIRS = (
-    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII", "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
-    "PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD", "PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
-    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII", "PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",
-    "PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD", "PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD",
-    "PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD", "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
-    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD", "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
-    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP", "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",
-    "PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII", "PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",
-    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD", "PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD",
-    "PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII", "PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD",
-    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD", "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",
-    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD", "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",
-    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI", "PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD",
-    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD", "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",
-    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD", "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
-    "PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII", "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
+    "PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",
+    "PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",
+    "PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII",
+    "PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII",
+    "PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",
+    "PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",
+    "PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII",
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",
     "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",
 )
 
@@ -689,7 +718,15 @@ COMPLEX_SCRIPTS = (
     (0xA9E0, 0xA9FF), (0xAA60, 0xAADF), (0x11700, 0x1174F),
 )  # fmt: skip
 IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFD))
-CATEGORY_CLASSES = {"Zs": "BA", "Zl": "BK", "Zp": "BK", "Pe": "CL", "Pi": "QU", "Pf": "QU", "Sc": "PR"}
+CATEGORY_CLASSES = {
+    "Zs": "BA",
+    "Zl": "BK",
+    "Zp": "BK",
+    "Pe": "CL",
+    "Pi": "QU",
+    "Pf": "QU",
+    "Sc": "PR",
+}
 # Marks that libunistring 1.0 nonetheless gives a column.
 SPACING_MARKS = frozenset("\u0cbf\u0cc6\U00011a07\U00011a08\U00011c3f")
 
@@ -785,6 +822,32 @@ WIDTH_CODES = CodeTable(lambda char: chr(column_width(char)))
 WIDE_OR_ZERO = re.compile("[^\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u048a-\u052f\u1e00-\u1eff]")
 
 
+def ascii_twins(text: str) -> str:
+    """Breaks depend on classes and widths only, so letters like ä or я may stand in as a.
+
+    Characters without an ASCII twin stay. A few are replaced one by one, many all at once.
+    """
+    if len(text.encode("utf-8")) - len(text) < len(text) // 16:
+        return NON_ASCII.sub(twin, text)
+    return text.translate(TWINS)
+
+
+def twin(match: re.Match[str]) -> str:
+    return TWINS[ord(match[0])]
+
+
+def ascii_twin(char: str) -> str:
+    """An ASCII character of the same class and width as `char`, or `char` if there is none."""
+    return ASCII_TWINS.get(line_class(char), char) if column_width(char) == 1 else char
+
+
+ASCII_TWINS = {line_class(char): char for char in reversed([chr(code) for code in range(0x21, 0x7F)])}
+TWINS = CodeTable(ascii_twin)
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+SPACE_CODE = CODE_BASE + SP
+RECENT = 16
+
+
 def class_codes(text: str) -> bytes:
     if text.isascii():
         return text.encode("ascii").translate(ASCII_CLASSES)
@@ -799,23 +862,36 @@ def codes(classes: list[int]) -> str:
 STATEFUL = re.compile(f"[{codes([BK, CR, LF, CM, ZW, ZWJ, RI, HL])}]".encode("ascii"))
 
 
-def opportunity_pattern() -> re.Pattern[str]:
+def opportunity_pattern() -> re.Pattern[bytes]:
     """Break opportunities in text of the other classes: after spaces, or between two classes."""
-    space, alternatives = codes([SP]), []
-    forbidden_after = defaultdict(list)
+    alternatives = after_spaces() + between_classes()
+    return re.compile("|".join(alternatives).encode("ascii"))
+
+
+def after_spaces() -> list[str]:
+    """After spaces, unless the pair table forbids even that (one alternative per such set)."""
+    space = codes([SP])
+    befores: defaultdict[tuple[int, ...], list[int]] = defaultdict(list)
     for before in range(len(TABLE_CLASSES)):
         forbidden = tuple(c for c in range(len(TABLE_CLASSES)) if PAIRS[before][c] == "P")
-        forbidden_after[forbidden].append(before)
-    for forbidden, befores in forbidden_after.items():
-        alternatives.append(f"(?<=[{codes(befores)}])[{space}]+(?=[^{space}{codes(list(forbidden))}])")
-    direct_before = defaultdict(list)
+        befores[forbidden].append(before)
+    # The space comes first, so that other characters fail at once.
+    return [
+        f"{space}(?<=[{codes(classes)}]{space}){space}*(?=[^{space}{codes(list(forbidden))}])"
+        for forbidden, classes in befores.items()
+    ]
+
+
+def between_classes() -> list[str]:
+    """Between two classes that allow a break without spaces (one alternative per class set)."""
+    afters: defaultdict[tuple[int, ...], list[int]] = defaultdict(list)
     for after in range(len(TABLE_CLASSES)):
         direct = tuple(c for c in range(len(TABLE_CLASSES)) if PAIRS[c][after] == "D")
-        direct_before[direct].append(after)
-    for direct, afters in direct_before.items():
-        if direct:
-            alternatives.append(f"(?<=[{codes(list(direct))}])(?=[{codes(afters)}])")
-    return re.compile("|".join(alternatives).encode("ascii"))
+        afters[direct].append(after)
+    # Each class is in one set only, so that a character passes one lookahead at most.
+    return [
+        f"(?=[{codes(classes)}])(?<=[{codes(list(direct))}])" for direct, classes in afters.items() if direct
+    ]
 
 
 OPPORTUNITY = opportunity_pattern()

@@ -1,4 +1,4 @@
-"""pipeline.pofile writes catalogs byte for byte as GNU msgcat does; GNU itself is the oracle here."""
+"""pipeline.pofile writes catalogs byte for byte as GNU msgcat does; GNU is the oracle here."""
 
 from __future__ import annotations
 
@@ -30,6 +30,29 @@ FRENCH = (
     "La coopération internationale « texte » permet d’explorer l’espace ; chaque agence apporte "
     "ses compétences : lanceurs, modules, robots et équipages."
 )
+
+
+OTHER_SCRIPTS = {
+    "Japanese": (
+        "国際宇宙探査協働グループは、月から火星、さらにその先へと、"
+        "人類とロボットによる持続可能な探査というビジョンを共有する宇宙機関を結集しています。"
+    ),
+    "Arabic": (
+        "تجمع مجموعة التنسيق الدولية لاستكشاف الفضاء وكالات الفضاء "
+        "التي تشترك في رؤية للاستكشاف البشري والروبوتي"
+    ),
+    "Hindi": (
+        "अंतर्राष्ट्रीय अंतरिक्ष अन्वेषण समन्वय समूह उन अंतरिक्ष एजेंसियों को एक साथ लाता है "
+        "जो मानव और रोबोटिक अन्वेषण की दृष्टि साझा करती हैं"
+    ),
+    "Emoji": (
+        "Wir fliegen 🚀 zum Mond 🌕 und zum Mars 👩🏽‍🚀 🇪🇺 — gemeinsam, "
+        "Schritt für Schritt, Mission für Mission."
+    ),
+}
+LINK = "https://www.globalspaceexploration.org/wordpress/wp-content/isecg/Exploring-Together.pdf"
+COMPOUND = "Raumfahrtagenturzusammenarbeitsvereinbarungsunterzeichnungszeremonienvorbereitungsausschuss"
+HYPHENATED = "Well-known, state-of-the-art, long-term, Moon-to-Mars, step-by-step partnerships"
 
 
 def new_catalog() -> polib.POFile:
@@ -90,20 +113,26 @@ def plurals() -> polib.POFile:
     catalog.metadata["Plural-Forms"] = (
         "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
     )
-    add(catalog, "{count} agency", msgid_plural="{count} agencies",
-        msgstr_plural={0: "{count} agencja", 1: "{count} agencje", 2: "{count} agencji"})  # fmt: skip
-    add(catalog, "One module docked to the station", msgid_plural=PARAGRAPH,
-        msgstr_plural={0: GERMAN, 1: "", 2: FRENCH})  # fmt: skip
-    add(catalog, "Untranslated plural", msgid_plural="Untranslated plurals",
-        msgstr_plural={0: "", 1: "", 2: ""})  # fmt: skip
+    forms = {0: "{count} agencja", 1: "{count} agencje", 2: "{count} agencji"}
+    add(catalog, "{count} agency", msgid_plural="{count} agencies", msgstr_plural=forms)
+    forms = {0: GERMAN, 1: "", 2: FRENCH}
+    add(catalog, "One module docked to the station", msgid_plural=PARAGRAPH, msgstr_plural=forms)
+    forms = {0: "", 1: "", 2: ""}
+    add(catalog, "Untranslated plural", msgid_plural="Untranslated plurals", msgstr_plural=forms)
     return catalog
 
 
 def fuzzy_with_previous() -> polib.POFile:
     catalog = new_catalog()
-    add(catalog, PARAGRAPH, GERMAN, flags=["fuzzy"], previous_msgid=PARAGRAPH.replace("human", "crewed"))
-    add(catalog, "Mars and the Moon", "Mars und der Mond", flags=["fuzzy"],
-        previous_msgid="Mars and Moon", previous_msgctxt="old context", msgctxt="caption")  # fmt: skip
+    add(
+        catalog,
+        PARAGRAPH,
+        GERMAN,
+        flags=["fuzzy"],
+        previous_msgid=PARAGRAPH.replace("human", "crewed"),
+    )
+    previous = {"previous_msgid": "Mars and Moon", "previous_msgctxt": "old context"}
+    add(catalog, "Mars and the Moon", "Mars und", flags=["fuzzy"], msgctxt="caption", **previous)
     add(catalog, "Fuzzy but empty", flags=["fuzzy"])
     return catalog
 
@@ -114,15 +143,18 @@ def obsolete_entries() -> polib.POFile:
     add(catalog, "Gone", "Weg", obsolete=True)
     add(catalog, PARAGRAPH, GERMAN, obsolete=True, flags=["fuzzy"], tcomment="Kept for later")
     add(catalog, "Gone, never translated", obsolete=True)
-    add(catalog, "Gone plural", msgid_plural="Gone plurals", obsolete=True,
-        msgstr_plural={0: "Weg", 1: "Wege"})  # fmt: skip
+    forms = {0: "Weg", 1: "Wege"}
+    add(catalog, "Gone plural", msgid_plural="Gone plurals", obsolete=True, msgstr_plural=forms)
     return catalog
 
 
 def references() -> polib.POFile:
     catalog = new_catalog()
     occurrences = [("source/brochure.md", str(line)) for line in range(1, 400, 37)]
-    occurrences += [("./templates/page.html", "7"), ("templates/very/deep/folder/structure/of/partials.html", "123")]
+    occurrences += [
+        ("./templates/page.html", "7"),
+        ("templates/very/deep/folder/structure/of/partials.html", "123"),
+    ]
     occurrences += [("source/brochure.md", ""), ("source/brochure.md", "1")]
     add(catalog, "Referenced often", "Oft verwiesen", occurrences=occurrences)
     add(catalog, "Größe", "Size", occurrences=[("source/überblick.md", "4"), ("a" * 90, "1")])
@@ -133,18 +165,16 @@ def unicode_text() -> polib.POFile:
     catalog = new_catalog()
     add(catalog, PARAGRAPH, GERMAN)
     add(catalog, "French", FRENCH)
-    add(catalog, "Japanese", "国際宇宙探査協働グループは、月から火星、さらにその先へと、人類とロボットによる持続可能な探査というビジョンを共有する宇宙機関を結集しています。")  # fmt: skip
-    add(catalog, "Arabic", "تجمع مجموعة التنسيق الدولية لاستكشاف الفضاء وكالات الفضاء التي تشترك في رؤية للاستكشاف البشري والروبوتي")  # fmt: skip
-    add(catalog, "Hindi", "अंतर्राष्ट्रीय अंतरिक्ष अन्वेषण समन्वय समूह उन अंतरिक्ष एजेंसियों को एक साथ लाता है जो मानव और रोबोटिक अन्वेषण की दृष्टि साझा करती हैं")  # fmt: skip
-    add(catalog, "Emoji", "Wir fliegen 🚀 zum Mond 🌕 und zum Mars 👩🏽‍🚀 🇪🇺 — gemeinsam, Schritt für Schritt, Mission für Mission.")  # fmt: skip
+    for language, text in OTHER_SCRIPTS.items():
+        add(catalog, language, text)
     return catalog
 
 
 def long_words() -> polib.POFile:
     catalog = new_catalog()
     add(catalog, "A" * 150, "B" * 90)
-    add(catalog, "See https://www.globalspaceexploration.org/wordpress/wp-content/isecg/Exploring-Together.pdf for more", "Siehe https://www.globalspaceexploration.org/wordpress/wp-content/isecg/Exploring-Together.pdf")  # fmt: skip
-    add(catalog, "Raumfahrtagenturzusammenarbeitsvereinbarungsunterzeichnungszeremonienvorbereitungsausschuss", "Well-known, state-of-the-art, long-term, human-robotic, Moon-to-Mars, step-by-step partnerships")  # fmt: skip
+    add(catalog, f"See {LINK} for more", f"Siehe {LINK}")
+    add(catalog, COMPOUND, HYPHENATED)
     return catalog
 
 
@@ -159,7 +189,7 @@ def trailing_spaces() -> polib.POFile:
 
 def escapes() -> polib.POFile:
     catalog = new_catalog()
-    add(catalog, 'Say "hello" to the \\ backslash', 'Sag „hallo“ zum \\ Backslash')
+    add(catalog, 'Say "hello" to the \\ backslash', "Sag „hallo“ zum \\ Backslash")
     add(catalog, "Tab\tseparated\tcolumns " * 5, "Tabulator\tgetrennt " * 6)
     add(catalog, '"' * 80, "\\" * 80)
     return catalog
@@ -167,12 +197,13 @@ def escapes() -> polib.POFile:
 
 def flags() -> polib.POFile:
     catalog = new_catalog()
-    add(catalog, "The {agency} and {partner} plan a {mission} together, " * 2, GERMAN,
-        flags=["python-brace-format"])  # fmt: skip
-    add(catalog, "Only %(share)d%% of the mass reaches orbit; 100% of the crew return, % done", "x",
-        flags=["python-format", "fuzzy"])  # fmt: skip
-    add(catalog, "A % d value and %s and %-5d in a long enough c-format string to be wrapped at all", "y",
-        flags=["c-format", "no-python-format"])  # fmt: skip
+    # GNU parses these as format strings and breaks no line inside a directive.
+    brace = "The {agency} and {partner} plan a {mission} together, " * 2
+    add(catalog, brace, GERMAN, flags=["python-brace-format"])
+    percent = "Only %(share)d%% of the mass reaches orbit; 100% of the crew return, % done"
+    add(catalog, percent, "x", flags=["python-format", "fuzzy"])
+    printf = "A % d value and %s and %-5d in a long enough c-format string to be wrapped at all"
+    add(catalog, printf, "y", flags=["c-format", "no-python-format"])
     add(catalog, PARAGRAPH, GERMAN, flags=["no-wrap"])
     add(catalog, "Ranged", "Bereich", flags=["range: 1..5", "my-own-flag"])
     return catalog
@@ -180,8 +211,8 @@ def flags() -> polib.POFile:
 
 def comments() -> polib.POFile:
     catalog = new_catalog()
-    add(catalog, "Commented", "Kommentiert", tcomment="First line\n\n  indented line",
-        comment="Extracted comment\nsecond extracted line " + PARAGRAPH)  # fmt: skip
+    extracted = "Extracted comment\nsecond extracted line " + PARAGRAPH
+    add(catalog, "Commented", "Kommentiert", tcomment="First line\n\n  indented", comment=extracted)
     return catalog
 
 
@@ -203,9 +234,7 @@ CATALOGS: dict[str, Callable[[], polib.POFile]] = {
 
 
 def msgcat(path: Path, *options: str) -> str:
-    result = subprocess.run(
-        ["msgcat", "--width=76", *options, str(path)], capture_output=True, check=True
-    )
+    result = subprocess.run(["msgcat", "--width=76", *options, str(path)], capture_output=True, check=True)
     return result.stdout.decode("utf-8")
 
 
@@ -265,7 +294,9 @@ TEXT = st.text(
 
 @needs_gettext
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(messages=st.lists(st.tuples(TEXT.filter(bool), TEXT), min_size=1, max_size=6, unique_by=lambda m: m[0]))
+@given(
+    messages=st.lists(st.tuples(TEXT.filter(bool), TEXT), min_size=1, max_size=6, unique_by=lambda m: m[0])
+)
 def test_any_text_is_wrapped_as_msgcat_wraps_it(messages: list[tuple[str, str]], tmp_path: Path) -> None:
     catalog = new_catalog()
     for msgid, msgstr in messages:
