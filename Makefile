@@ -12,6 +12,8 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
 build: $(VENV)/.installed
 	$(BIN)/brochure build
+	@echo "Room for longer languages: the en-XA pseudo-locale (40 percent longer), never published:"
+	$(BIN)/brochure build -l en-XA --to pdf --out .pseudo-output
 
 test: $(VENV)/.installed-test
 	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \

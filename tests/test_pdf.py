@@ -131,3 +131,15 @@ def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) 
         "used in “Economic expansion”\n"
     )
     assert not (tmp_path / "out" / "de").exists()
+
+
+def test_pseudo_locale_fits_the_layout_budget(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("build", "-l", "en-XA", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "layout: fits the layout budget: 6 pages" in result.stdout
+    text = pikepdf.open(out / "en-XA" / "exploring-together-en-XA.pdf").pages
+    assert len(text) == 6
+    page = (out / "en-XA" / "index.html").read_text(encoding="utf-8")
+    assert "[Ţĥé Ĝĺöƀàĺ Éẋþĺöŕàţîöñ Šţŕàţéĝý" in page
+    assert not (out / "index.html").read_text(encoding="utf-8").count("en-XA")
