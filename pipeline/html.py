@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from functools import cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,23 +171,46 @@ def cover_text(document: Document, translator: Translator, facts: LocalFacts) ->
     return title, ""
 
 
+TRANSLATOR_VARIABLE = "brochure_translator"
+
+
+@jinja2.pass_context
+def context_gettext(context: jinja2.runtime.Context, msgid: str) -> Markup:
+    return context[TRANSLATOR_VARIABLE].gettext(msgid)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def context_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> Markup:
+    return context[TRANSLATOR_VARIABLE].ngettext(singular, plural, count)  # type: ignore[no-any-return]
+
+
+@cache
+def shared_environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per process: templates compile once, whichever locale renders them.
+
+    The locale's translator travels in the render context, so gettext looks it up there.
+    """
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        context_gettext, context_ngettext, newstyle=True
+    )
+    return environment
+
+
 class Renderer:
-    """A Jinja2 environment over source/templates, with one locale's gettext installed."""
+    """Source/templates rendered for one locale: its translator is what gettext calls."""
 
     def __init__(self, templates_dir: Path, translator: Translator | None) -> None:
         self.templates_dir = templates_dir
-        self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates_dir),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        if translator is not None:
-            self.environment.install_gettext_callables(  # type: ignore[attr-defined]
-                translator.gettext, translator.ngettext, newstyle=True
-            )
+        self.translator = translator
+        self.environment = shared_environment(templates_dir)
 
     def check(self) -> None:
         """Compile every template now, so that a syntax error stops the build before any output."""
@@ -203,7 +227,7 @@ class Renderer:
             raise BrochureError(self.templates_dir / str(error.name), 1, "template not found") from None
 
     def render(self, name: str, **context: object) -> str:
-        return self.template(name).render(**context)
+        return self.template(name).render({TRANSLATOR_VARIABLE: self.translator}, **context)
 
 
 def status_counts(translator: Translator) -> dict[str, int]:

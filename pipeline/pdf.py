@@ -116,7 +116,7 @@ def page_previews(data: bytes, scale: float = 1.0) -> list[bytes]:
     try:
         for page in document:
             stream = io.BytesIO()
-            page.render(scale=scale).to_pil().save(stream, format="PNG", optimize=True)
+            page.render(scale=scale).to_pil().save(stream, format="PNG")
             images.append(stream.getvalue())
     finally:
         document.close()
