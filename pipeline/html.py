@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from functools import cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import jinja2
