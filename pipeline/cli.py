@@ -99,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrochureError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`brochure stats | head`); nothing is left to say to it.
+        sys.stderr.close()
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("brochure: interrupted; files already written are complete", file=sys.stderr)
         return 130

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .config import babel_locale
+from .config import PSEUDO_LOCALE, babel_locale
 from .errors import BrochureError
 from .facts import LocalFacts
 from .markup import plain_text, render_inline
@@ -89,6 +89,8 @@ class Edition:
 
 def language_name(code: str) -> str:
     """The language's name in itself, capitalised as a menu entry: Deutsch, Français, Italiano."""
+    if code == PSEUDO_LOCALE:
+        return "Pseudo-locale"
     locale = babel_locale(code)
     name = locale.get_display_name(locale) or code
     return name[:1].upper() + name[1:]
