@@ -117,6 +117,11 @@ def test_two_builds_at_once_do_not_collide(project: Path, tmp_path: Path) -> Non
 def test_random_bytes_in_a_catalog_give_only_our_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.po"
     path.write_bytes(data)
+    read_or_report(path)
+
+
+def read_or_report(path: Path) -> None:
+    """The catalog parses, or the one error a user sees comes out: nothing else may escape."""
     try:
         read_catalog(path)
     except BrochureError as error:
@@ -149,10 +154,7 @@ PO_PIECES = st.sampled_from(
 def test_random_po_structure_gives_only_our_error(tmp_path: Path, lines: list[str]) -> None:
     path = tmp_path / "fuzz.po"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    try:
-        read_catalog(path)
-    except BrochureError as error:
-        assert error.line >= 1
+    read_or_report(path)
 
 
 SOURCE_PIECES = st.sampled_from(
