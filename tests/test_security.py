@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,6 +173,6 @@ def test_renderer_fetches_nothing_and_attaches_nothing(
     rendered = render_pdf(html, source, "security-test")
     assert nothing_connected(server)
     assert b"TOP-SECRET-CONTENT" not in rendered.data
-    pdf = pikepdf.open(__import__("io").BytesIO(rendered.data))
+    pdf = pikepdf.open(io.BytesIO(rendered.data))
     assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
     assert "/AF" not in pdf.Root
