@@ -124,3 +124,15 @@ def test_broken_toml(project: Path, tmp_path: Path, name: str) -> None:
     path.write_text("\n".join(lines) + "\n")
     result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, f"source/{name}") == 4
+
+
+@pytest.mark.parametrize("command", [("build",), ("check",), ("stats",), ("update",)])
+def test_catalog_of_a_locale_that_is_not_configured(
+    project: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    assert run_cli("init", "es", cwd=project).returncode == 0
+    arguments = (*command, "-l", "es") + (("--out", str(tmp_path / "out")) if command == ("build",) else ())
+    result = run_cli(*arguments, cwd=project)
+    assert_clean_failure(result.stderr, result.returncode, "pyproject.toml")
+    assert "add it to [tool.brochure] locales" in result.stderr
+    assert files_under(tmp_path / "out") == []
