@@ -10,10 +10,9 @@ from pathlib import Path
 import polib
 
 from .errors import BrochureError, line_of
-from .files import write_text_atomic
+from .pofile import WRAP_WIDTH
 from .posyntax import check_syntax
 
-WRAP_WIDTH = 76
 POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
 
 
@@ -96,28 +95,6 @@ def polib_line(message: str) -> int:
 
 def polib_message(error: Exception) -> str:
     return POLIB_LINE.sub("", str(error)).strip().rstrip(":").strip() or type(error).__name__
-
-
-def catalog_text(catalog: polib.POFile) -> str:
-    catalog.wrapwidth = WRAP_WIDTH
-    return str(catalog) + "\n"
-
-
-def write_catalog(path: Path, catalog: polib.POFile) -> bool:
-    """Write `catalog` to `path` unless the file already holds exactly this; True if written."""
-    text = catalog_text(catalog)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    write_text_atomic(path, text)
-    return True
-
-
-def entry_lines(path: Path) -> dict[tuple[str, str], int]:
-    """The line of each entry's msgid, keyed by (msgctxt, msgid): `check` and previews cite them."""
-    lines: dict[tuple[str, str], int] = {}
-    for entry in read_catalog(path):
-        lines[(entry.msgctxt or "", entry.msgid)] = entry.linenum
-    return lines
 
 
 def published_entries(catalog: polib.POFile) -> dict[tuple[str, str], Entry]:

@@ -12,12 +12,11 @@ from typing import IO, Any, BinaryIO
 import polib
 from jinja2.ext import babel_extract as jinja_extract
 
-from .catalogs import WRAP_WIDTH
 from .config import Project
 from .facts import PLACEHOLDERS
 from .files import write_text_atomic
 from .markup import PLACEHOLDER
-from .pofile import format_catalog
+from .pofile import WRAP_WIDTH, format_catalog
 from .source import Document, parse_document, read_document
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}

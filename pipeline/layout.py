@@ -41,11 +41,11 @@ class Layout:
     parts: tuple[Part, ...]
     segments: tuple[tuple[str, ...], ...]
 
-    def overflows(self, budget: Budget) -> list[Part]:
-        return [part for part in self.parts if not part.fits] if self.parts else []
+    def overflows(self) -> list[Part]:
+        return [part for part in self.parts if not part.fits]
 
     def fits(self, budget: Budget) -> bool:
-        return self.pages == budget.pages and not self.overflows(budget)
+        return self.pages == budget.pages and not self.overflows()
 
 
 def read_budget(path: Path) -> Budget:
@@ -88,9 +88,9 @@ class LayoutError(BrochureError):
 
 def check_layout(project: Project, translator: Translator, layout: Layout, budget: Budget) -> None:
     """A part that outgrows its pages fails the build, naming the segments that overflowed."""
-    overflowing = layout.overflows(budget)
-    if layout.pages == budget.pages and not overflowing:
+    if layout.fits(budget):
         return
+    overflowing = layout.overflows()
     part = overflowing[0] if overflowing else None
     page = min(part.end, part.budget_end + 1) if part else min(layout.pages, budget.pages + 1)
     renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
