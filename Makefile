@@ -1,14 +1,23 @@
 # The README's two commands: `make build` (every locale to HTML and PDF under output/) and `make test`.
 # Both set up what they need: the system libraries (when missing, as root), a virtual environment,
-# and the project installed into it.
+# and exactly the locked Python packages, hash-checked, with the project installed into it.
+# `make lock` resolves pyproject.toml's ranges again; `make test-latest` tries the newest releases.
 
 VENV ?= .venv
+LATEST_VENV ?= .venv-latest
 PYTHON ?= python3
 BIN := $(VENV)/bin
-# Pango renders the text; HarfBuzz's subsetter embeds only the glyphs used; msgfmt referees catalogs.
+# What `make build` needs, and what the tests and the linters add to it; the second is resolved
+# with the first as constraints, so both install the same version of every shared package.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# Pango renders the text; HarfBuzz's subsetter embeds only the glyphs used; GNU gettext merges,
+# writes and referees the catalogs.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+# The build backend joins the lock, so that installing the project needs nothing unpinned.
+LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
 
-.PHONY: build test system clean
+.PHONY: build test test-latest lock system clean
 
 build: $(VENV)/.installed
 	$(BIN)/brochure build
@@ -16,19 +25,40 @@ build: $(VENV)/.installed
 	$(BIN)/brochure build -l en-XA --to pdf --out .pseudo-output
 
 test: $(VENV)/.installed-test
-	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@$(MAKE) --no-print-directory pytest PYTEST=$(BIN)/python
+
+test-latest: | system
+	rm -rf $(LATEST_VENV)
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/pip install --quiet --upgrade pip
+	$(LATEST_VENV)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	$(LATEST_VENV)/bin/pip list --format=freeze | grep -i -E '^(babel|weasyprint|pydyf|fonttools|markdown-it-py|jinja2|polib|pypdfium2)=='
+	@$(MAKE) --no-print-directory pytest PYTEST=$(LATEST_VENV)/bin/python
+
+# pytest's exit 5 (no test collected) is a failure here, never a quiet success.
+pytest:
+	@status=0; $(PYTEST) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
-$(VENV)/.installed: pyproject.toml | system
+$(VENV)/.installed: $(LOCK) pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed $(DEV_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
 	touch $@
+
+# Resolves again from pyproject.toml, keeping the versions locked so far where the ranges allow;
+# `make lock UPGRADE=--upgrade` takes the newest releases instead.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv; }
+	printf 'setuptools>=68\n' | $(BIN)/uv pip compile $(LOCK_OPTIONS) $(UPGRADE) \
+	  pyproject.toml - -o $(LOCK)
+	printf 'setuptools>=68\n' | $(BIN)/uv pip compile $(LOCK_OPTIONS) $(UPGRADE) \
+	  --extra test --extra dev -c $(LOCK) pyproject.toml - -o $(DEV_LOCK)
 
 system:
 	@missing=""; \
@@ -45,4 +75,4 @@ system:
 	fi
 
 clean:
-	rm -rf output $(VENV) .pytest_cache
+	rm -rf output $(VENV) $(LATEST_VENV) .pytest_cache

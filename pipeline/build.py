@@ -104,9 +104,9 @@ def site_files(options: BuildOptions) -> list[str]:
 def whole_fingerprint(project: Project, options: BuildOptions) -> str:
     """Every byte a build reads, the code that reads it, the options and the timestamp."""
     files = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), *project.locales_dir.rglob("*")]
-    settings = f"{sorted(options.formats)}|{options.locales}"
+    settings = f"{sorted(options.formats)}|{options.locales}|strict={options.strict}"
     created = source_date(project).isoformat()
-    return fingerprint(tree_digest(files, project.root), settings, created, pipeline_version())
+    return fingerprint(tree_digest(files, project.root), settings, created, pipeline_version(project.root))
 
 
 def plan_build(project: Project, inputs: Inputs, options: BuildOptions, cache_file: BuildCache) -> _Plan:
@@ -129,9 +129,13 @@ def shared_fingerprint(project: Project, inputs: Inputs, options: BuildOptions) 
     """
     files = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), project.template_path]
     mottos = "|".join(f"{motto.lang}={motto.text}" for motto in inputs.mottos)
-    settings = f"{sorted(options.formats)}"
+    settings = f"{sorted(options.formats)}|strict={options.strict}"
     return fingerprint(
-        tree_digest(files, project.root), mottos, settings, inputs.created.isoformat(), pipeline_version()
+        tree_digest(files, project.root),
+        mottos,
+        settings,
+        inputs.created.isoformat(),
+        pipeline_version(project.root),
     )
 
 

@@ -6,16 +6,19 @@ or an output that is no longer what the build wrote, means the locale is rendere
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
+import platform
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from .files import write_text_atomic
 
-SCHEMA = "brochure-build-cache/1"
+SCHEMA = "brochure-build-cache/2"
 PIPELINE_DIR = Path(__file__).parent
 
 
@@ -33,13 +36,55 @@ def tree_digest(paths: Iterable[Path], root: Path) -> str:
     return hasher.hexdigest()
 
 
-def pipeline_version() -> str:
-    """The pipeline's own code and the renderer's version: a change to either renders again."""
+# The libraries whose releases change the bytes a build writes.
+OUTPUT_LIBRARIES = (
+    "babel", "weasyprint", "pydyf", "fonttools", "markdown-it-py", "mdit-py-plugins", "jinja2",
+    "polib", "pypdfium2",
+)  # fmt: skip
+# The same names WeasyPrint loads them by (weasyprint/text/ffi.py), for Linux, macOS and Windows.
+NATIVE_LIBRARIES = {
+    "pango": (("libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll"), "pango_version_string"),
+    "harfbuzz": (("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"), "hb_version_string"),
+}
+LOCK_FILE = "requirements.lock"
+
+
+def pipeline_version(root: Path) -> str:
+    """What a build is made with: the pipeline's code, the lock, Python, and the libraries'
+    releases, Pango's and HarfBuzz's included. A change to any of them renders again."""
+    lock = root / LOCK_FILE
+    locked = digest(lock.read_bytes()) if lock.is_file() else "no lock"
+    return "\n".join((tree_digest(PIPELINE_DIR.rglob("*.py"), PIPELINE_DIR), locked, *toolchain()))
+
+
+@cache
+def toolchain() -> tuple[str, ...]:
+    """`name version` of Python and of every library that shapes the output."""
+    return (
+        f"python {platform.python_version()}",
+        *(f"{name} {library_version(name)}" for name in OUTPUT_LIBRARIES),
+        *(f"{name} {native_version(name)}" for name in NATIVE_LIBRARIES),
+    )
+
+
+def library_version(name: str) -> str:
     try:
-        renderer = metadata.version("weasyprint")
+        return metadata.version(name)
     except metadata.PackageNotFoundError:
-        renderer = "unknown"
-    return f"{tree_digest(PIPELINE_DIR.rglob('*.py'), PIPELINE_DIR)}:weasyprint-{renderer}"
+        return "absent"
+
+
+def native_version(name: str) -> str:
+    """The release a C library reports of itself; read with ctypes, so a no-op build stays fast."""
+    files, function = NATIVE_LIBRARIES[name]
+    for file in files:
+        try:
+            reporter = getattr(ctypes.CDLL(file), function)
+        except (OSError, AttributeError):
+            continue
+        reporter.restype = ctypes.c_char_p
+        return str(reporter().decode("ascii"))
+    return "absent"
 
 
 def fingerprint(*parts: str) -> str:

@@ -8,13 +8,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import polib
 from babel.messages.plurals import get_plural
 
-from .catalogs import read_catalog
+from .catalogs import plural_rule_of, read_catalog
 from .errors import display_path
 from .markup import PLACEHOLDER, markup_signature, placeholders, plain_text
 from .translate import Status, printf_names
@@ -425,16 +426,6 @@ def check_fuzzy(entry: polib.POEntry, locale: str) -> Iterator[str]:
         yield "marked fuzzy: review it, then remove the flag; until then the page shows the English"
 
 
-def check_plurals(entry: polib.POEntry, locale: str) -> Iterator[str]:
-    if not entry.msgid_plural:
-        return
-    count = get_plural(locale.replace("-", "_")).num_plurals
-    if sorted(entry.msgstr_plural) != list(range(count)):
-        found = ", ".join(f"msgstr[{index}]" for index in sorted(entry.msgstr_plural)) or "none"
-        wanted = f"{count} plural forms, msgstr[0] to msgstr[{count - 1}]"
-        yield f"{locale} has {wanted}; this entry has {found}"
-
-
 def translations(entry: polib.POEntry) -> list[tuple[str, str]]:
     """(source, translation) pairs: msgstr[0] renders the msgid, other forms the msgid_plural."""
     if not entry.msgid_plural:
@@ -457,18 +448,27 @@ def check_header(context: CatalogContext) -> Iterator[tuple[int, str]]:
             header_line(text, "Language"),
             f"Language is {declared!r}; this is the catalog of {locale!r}",
         )
-    yield from check_plural_forms(metadata.get("Plural-Forms", ""), locale, header_line(text, "Plural-Forms"))
 
 
-def check_plural_forms(declared: str, locale: str, line: int) -> Iterator[tuple[int, str]]:
-    rule = get_plural(locale.replace("-", "_"))
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", declared)
-    if (
-        match is None
-        or int(match[1]) != rule.num_plurals
-        or expression(match[2]) != expression(rule.plural_expr)
-    ):
-        yield line, f"Plural-Forms must be {str(rule)!r} for {locale} (CLDR); it is {declared!r}"
+def check_plural_rule(context: CatalogContext) -> Iterator[tuple[int, str]]:
+    """The catalog's rule decides; one that differs from CLDR's deserves a look, not a crash.
+
+    CLDR revises rules between releases (French gained a third form for large numbers): the
+    catalog keeps working with its own rule until its translators adopt the new one.
+    """
+    declared = plural_rule_of(context.catalog)
+    cldr = get_plural(context.locale.replace("-", "_"))
+    if declared.forms != cldr.num_plurals or expression(declared.expression) != expression(cldr.plural_expr):
+        yield (
+            header_line(context.text, "Plural-Forms"),
+            f"Plural-Forms is '{declared}'; CLDR (Babel {babel_version()}) has "
+            f"'nplurals={cldr.num_plurals}; plural={cldr.plural_expr};' for {context.locale}: "
+            "see TRANSLATING.md, 'When CLDR changes a plural rule'",
+        )
+
+
+def babel_version() -> str:
+    return metadata.version("babel")
 
 
 def expression(text: str) -> str:
@@ -534,7 +534,6 @@ def check_outdated(context: CatalogContext) -> Iterator[tuple[int, str]]:
 ENTRY_CHECKS: tuple[Check[EntryCheck], ...] = (
     Check("untranslated", Severity.WARNING, check_untranslated, "a message without translation"),
     Check("fuzzy", Severity.WARNING, check_fuzzy, "a translation waiting for review"),
-    Check("plurals", Severity.ERROR, check_plurals, "not exactly the language's plural forms"),
 )
 TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
     Check("markup", Severity.ERROR, check_markup, "emphasis or links differ from the source"),
@@ -555,7 +554,8 @@ TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
     Check("length", Severity.WARNING, check_length, "much shorter or longer than usual"),
 )
 CATALOG_CHECKS: tuple[Check[CatalogCheck], ...] = (
-    Check("header", Severity.ERROR, check_header, "charset, Language or Plural-Forms is wrong"),
+    Check("header", Severity.ERROR, check_header, "charset or Language is wrong"),
+    Check("plural-rule", Severity.WARNING, check_plural_rule, "Plural-Forms differs from CLDR's rule"),
     Check("completeness", Severity.WARNING, check_completeness, "too few of the words translated"),
     Check("outdated", Severity.WARNING, check_outdated, "catalog and template disagree"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -60,6 +61,9 @@ def parser() -> ArgumentParser:
     command.add_argument("--out", type=Path, help="output folder (default: output/)")
     command.add_argument("--jobs", type=int, default=0, help="worker processes (default: the cores)")
     command.add_argument("--force", action="store_true", help="render every locale, changed or not")
+    command.add_argument(
+        "--strict", action="store_true", help="CSS the renderer ignores is an error (always so when CI=true)"
+    )
     return main
 
 
@@ -78,14 +82,9 @@ def interrupt(signum: int, frame: object) -> None:
 
 
 def quiet_renderer() -> None:
-    """Show the renderer's errors only: its warnings that matter (missing glyphs) come back
-    as our own errors, and the rest (font subsetting notes) are noise in a translator's terminal."""
-    renderer = logging.getLogger("weasyprint")
-    renderer.propagate = False
-    errors = logging.StreamHandler()
-    errors.setLevel(logging.ERROR)
-    errors.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    renderer.addHandler(errors)
+    """Keep the renderer's log off the terminal: pipeline/pdf.py turns what matters in it (failed
+    loads, missing glyphs, ignored CSS) into our own errors and findings, with file and line."""
+    logging.getLogger("weasyprint").propagate = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,6 +135,7 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         out=(arguments.out or project.output_dir).resolve(),
         jobs=arguments.jobs or default_jobs(),
         force=arguments.force,
+        strict=arguments.strict or os.environ.get("CI") == "true",
     )
     with progress_display(options.locales) as progress:
         report = build(project, options, progress)
@@ -163,22 +163,23 @@ def print_summary(project: Project, options: BuildOptions, report: BuildReport) 
 
 
 def run_update(project: Project, arguments: argparse.Namespace) -> int:
+    """msgmerge each catalog with the template; GNU's writer decides every byte."""
     from .catalogs import read_catalog
-    from .merge import update_catalog
-    from .pofile import format_catalog, write_po
+    from .gnu import merge_catalog, write_catalog
 
-    template = read_catalog(project.template_path)
+    read_catalog(project.template_path)  # a broken template is reported as ours, not as msgmerge's
     stale = []
     for locale in translated_locales(project, arguments.locales):
         path = project.catalog_path(locale)
-        updated = update_catalog(template, read_catalog(path))
+        read_catalog(path)
+        merged = merge_catalog(path, project.template_path)
         name = project.relative(path)
         if arguments.check:
-            if path.read_text(encoding="utf-8") != format_catalog(updated):
+            if path.read_text(encoding="utf-8") != merged:
                 stale.append(name)
             continue
-        state = "written" if write_po(path, updated) else "unchanged"
-        print(f"{name}: {describe_catalog(updated)}, {state}")
+        state = "written" if write_catalog(path, merged) else "unchanged"
+        print(f"{name}: {describe_catalog(read_catalog(path))}, {state}")
     if stale:
         print("out of date, run 'brochure update': " + ", ".join(stale))
         return EXIT_FAILED
@@ -197,9 +198,8 @@ def describe_catalog(catalog: object) -> str:
 
 
 def run_init(project: Project, arguments: argparse.Namespace) -> int:
-    from .catalogs import read_catalog
-    from .merge import init_catalog
-    from .pofile import write_po
+    from .catalogs import init_catalog, read_catalog
+    from .gnu import format_catalog, write_catalog
 
     locale = arguments.locale.replace("-", "_")
     path = project.catalog_path(locale)
@@ -207,7 +207,7 @@ def run_init(project: Project, arguments: argparse.Namespace) -> int:
         raise UsageError(path, 1, f"a catalog for '{locale}' exists already; 'brochure update' refreshes it")
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     catalog = init_catalog(read_catalog(project.template_path), locale, now, Path("brochure init"))
-    write_po(path, catalog)
+    write_catalog(path, format_catalog(catalog))
     print(f"{project.relative(path)}: {describe_catalog(catalog)}")
     if locale not in project.locales:
         print(f'to publish it, add "{locale}" to locales in [tool.brochure] of pyproject.toml')

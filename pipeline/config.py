@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .files import read_toml
 
 PDF_STEM = "exploring-together"
 PSEUDO_LOCALE = "en-XA"
+LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +119,14 @@ def babel_locale(code: str) -> Locale:
 
 def validate_locale(code: str, path: Path, line: int) -> Locale:
     """A CLDR locale for `code` (as gettext writes it, `pt_BR`), or a clear error."""
+    problem = UsageError(path, line, f"'{code}' is not a CLDR locale; use a code such as de, fr_CA or pt_BR")
+    if not LOCALE_CODE.fullmatch(code):
+        raise problem
     try:
-        return Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise UsageError(
-            path, line, f"'{code}' is not a CLDR locale; use a code such as de, fr_CA or pt_BR"
-        ) from None
+        parsed = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise problem from None
+    # Babel maps some codes to others ("und" is en_US); only the language asked for will do.
+    if parsed.language != re.split("[_-]", code)[0].lower() or not parsed.english_name:
+        raise problem
+    return parsed

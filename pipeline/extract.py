@@ -15,8 +15,8 @@ from jinja2.ext import babel_extract as jinja_extract
 from .config import Project
 from .facts import PLACEHOLDERS
 from .files import write_text_atomic
+from .gnu import WRAP_WIDTH, format_catalog
 from .markup import PLACEHOLDER
-from .pofile import WRAP_WIDTH, format_catalog
 from .source import Document, parse_document, read_document
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}

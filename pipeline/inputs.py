@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .catalogs import published_entries, read_catalog
+from .catalogs import plural_rule_of, published_entries, read_catalog
 from .clock import source_date
 from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
@@ -30,7 +30,7 @@ class Inputs:
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
         shared = self.translators[locale]
-        return Translator(shared.locale, shared.entries, is_source=shared.is_source)
+        return Translator(shared.locale, shared.entries, shared.is_source, shared.plurals)
 
 
 def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
@@ -66,4 +66,5 @@ def mottos(project: Project, document: Document, translators: dict[str, Translat
 def load_translator(project: Project, locale: str) -> Translator:
     if locale == project.source_locale:
         return Translator(locale, {}, is_source=True)
-    return Translator(locale, published_entries(read_catalog(project.catalog_path(locale))))
+    catalog = read_catalog(project.catalog_path(locale))
+    return Translator(locale, published_entries(catalog), plurals=plural_rule_of(catalog))

@@ -22,6 +22,8 @@ class BuildOptions:
     out: Path
     jobs: int = 1
     force: bool = False
+    # CSS the renderer ignores fails the build instead of being reported (CI sets it).
+    strict: bool = False
 
 
 def quiet(locale: str, stage: str) -> None:

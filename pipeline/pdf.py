@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from .errors import BrochureError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -18,25 +22,79 @@ class RefusedURL(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """Something WeasyPrint said about our inputs, placed in the file that caused it."""
+
+    path: Path
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedPdf:
     data: bytes
     pages: int
     document: Any  # weasyprint.Document: the laid-out pages, for inspection
     missing_glyphs: tuple[str, ...] = ()
+    # CSS that WeasyPrint ignored: a warning, an error under --strict.
+    ignored: tuple[Problem, ...] = ()
 
 
-class GlyphWatcher(logging.Handler):
-    """Collect the characters WeasyPrint could find in no font (it draws .notdef boxes)."""
+# WeasyPrint reports through logging, and only by wording tells a missing glyph or a font that
+# failed to load from the rest; tests/test_pdf.py fails when the wording changes.
+NOTDEF = ".notdef glyph"
+FONT_NOT_LOADED = "Font-face "
+CSS_PLACE = re.compile(r" at (\d+):(\d+)")
+QUOTED = re.compile(r"`([^`:]+)|'([^']+)'|(\S+\.css)")
+
+
+class RendererLog(logging.Handler):
+    """Everything WeasyPrint says while it renders one document: its errors become ours."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.characters: list[str] = []
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith(".notdef glyph") and isinstance(record.args, tuple):
-            character = str(record.args[0])
-            if character not in self.characters:
-                self.characters.append(character)
+        self.records.append(record)
+
+    def missing_glyphs(self) -> tuple[str, ...]:
+        """The characters WeasyPrint found in no font (it draws .notdef boxes)."""
+        found = [str(r.args[0]) for r in self.records if is_notdef(r) and isinstance(r.args, tuple)]
+        return tuple(dict.fromkeys(found))
+
+    def errors(self) -> list[str]:
+        """Loads that failed, URLs refused, options unknown: the output would not be what was asked."""
+        return [
+            r.getMessage()
+            for r in self.records
+            if r.levelno >= logging.ERROR or r.getMessage().startswith(FONT_NOT_LOADED)
+        ]
+
+    def ignored(self) -> list[str]:
+        """Warnings about CSS that WeasyPrint skipped (an unknown property or value, say)."""
+        return [r.getMessage() for r in self.records if r.levelno < logging.ERROR and not is_notdef(r)]
+
+
+def is_notdef(record: logging.LogRecord) -> bool:
+    return record.getMessage().startswith(NOTDEF)
+
+
+def place(message: str, styles: Path) -> Problem:
+    """Find the stylesheet line a message is about: WeasyPrint gives `line:column` but not the file,
+    and for a failed load the URL but not who asked for it."""
+    files = sorted(styles.rglob("*.css"))
+    at = CSS_PLACE.search(message)
+    named = QUOTED.search(message)
+    needle = next((group for group in named.groups() if group), "") if named else ""
+    needle = Path(unquote(urlsplit(needle).path)).name if "://" in needle else needle.strip()
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if at and int(at[1]) <= len(lines) and needle.split(":")[0] in lines[int(at[1]) - 1]:
+            return Problem(path, int(at[1]), message)
+        if not at and needle and any(needle in line for line in lines):
+            return Problem(path, next(n for n, line in enumerate(lines, 1) if needle in line), message)
+    return Problem(files[0] if files else styles, int(at[1]) if at else 1, message)
 
 
 def fetcher_class() -> type:
@@ -73,13 +131,17 @@ def guess_type(path: Path) -> str:
     return types.get(path.suffix.lower(), "application/octet-stream")
 
 
-def render_pdf(html: str, source_dir: Path, identifier: str) -> RenderedPdf:
-    """Lay out `html` (its relative links resolve in `source_dir`) and write a PDF/UA-1 file."""
+def render_pdf(html: str, source_dir: Path, identifier: str, lang: str) -> RenderedPdf:
+    """Lay out `html` (its relative links resolve in `source_dir`) and write a PDF/UA-1 file.
+
+    Whatever WeasyPrint could not load fails here, naming the stylesheet and line, before a byte
+    is written; so does a PDF that came out other than asked (not PDF/UA, untagged, another language).
+    """
     import weasyprint
 
     fetcher = fetcher_class()(source_dir)
-    watcher = GlyphWatcher()
-    logging.getLogger("weasyprint").addHandler(watcher)
+    log = RendererLog()
+    logging.getLogger("weasyprint").addHandler(log)
     try:
         document = weasyprint.HTML(
             string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
@@ -90,8 +152,31 @@ def render_pdf(html: str, source_dir: Path, identifier: str) -> RenderedPdf:
             pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
         )
     finally:
-        logging.getLogger("weasyprint").removeHandler(watcher)
-    return RenderedPdf(data, len(document.pages), document, tuple(watcher.characters))
+        logging.getLogger("weasyprint").removeHandler(log)
+    styles = source_dir / "styles"
+    for message in log.errors():
+        problem = place(message, styles)
+        raise BrochureError(problem.path, problem.line, f"the renderer failed: {problem.message}")
+    for message in unfulfilled(data, lang):
+        raise BrochureError(source_dir / "templates" / "print.html", 1, message)
+    ignored = tuple(place(message, styles) for message in log.ignored())
+    return RenderedPdf(data, len(document.pages), document, log.missing_glyphs(), ignored)
+
+
+def unfulfilled(data: bytes, lang: str) -> list[str]:
+    """What the PDF lacks of what was asked: PDF/UA-1 identification, tags, the edition's language."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root: Any = pdf.Root
+        part = pdf.open_metadata().get("pdfuaid:part")
+        problems = [] if part == "1" else [f"the PDF does not identify as PDF/UA-1 (pdfuaid:part {part})"]
+        marked = "/MarkInfo" in root and bool(root.MarkInfo.get("/Marked"))
+        if "/StructTreeRoot" not in root or not marked:
+            problems.append("the PDF is not tagged (no structure tree, or /MarkInfo not /Marked)")
+        if str(root.get("/Lang", "")) != lang:
+            problems.append(f"the PDF's /Lang is {str(root.get('/Lang', ''))!r}, not {lang!r}")
+    return problems
 
 
 # One font configuration and image cache per process, reused for every locale it renders.

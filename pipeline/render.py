@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from .config import PSEUDO_LOCALE, Project, load_project
-from .errors import BrochureError
+from .errors import BrochureError, display_path
 from .facts import localize
 from .files import write_atomic, write_text_atomic
 from .html import (
@@ -28,6 +28,7 @@ from .html import (
 from .inputs import Inputs, read_inputs
 from .layout import LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
+from .pdf import Problem
 from .reports import LOCALE_REPORT, LocaleReport, to_json
 from .translate import Translator
 
@@ -68,7 +69,10 @@ def build_locale(
     edition = make_edition(project, inputs, translator)
     if Format.PDF in options.formats:
         notify(locale, "pdf")
-        edition.pdf, layout_note = render_print(project, inputs, translator, edition, folder, notify)
+        edition.pdf, layout_note, ignored = render_print(
+            project, inputs, translator, edition, folder, notify, options.strict
+        )
+        report = replace(report, findings=[*report.findings, *ignored])
         if locale == PSEUDO_LOCALE:
             report = replace(report, note=layout_note)
     if Format.HTML in options.formats:
@@ -91,15 +95,25 @@ def build_locale(
 
 
 def render_print(
-    project: Project, inputs: Inputs, translator: Translator, edition: Edition, folder: Path, notify: Progress
-) -> tuple[PdfInfo, str]:
-    """The PDF, laid out and inspected against the budget, and its page previews."""
+    project: Project,
+    inputs: Inputs,
+    translator: Translator,
+    edition: Edition,
+    folder: Path,
+    notify: Progress,
+    strict: bool,
+) -> tuple[PdfInfo, str, list[dict[str, object]]]:
+    """The PDF, laid out and inspected against the budget, its page previews, and the findings
+    about CSS the renderer ignored (fatal under `strict`)."""
     from .pdf import page_previews, render_pdf  # WeasyPrint is imported only when a PDF is made
 
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
-    rendered = render_pdf(html, project.source_dir, f"{translator.locale}:{edition.created}")
+    rendered = render_pdf(html, project.source_dir, f"{translator.locale}:{edition.created}", edition.lang)
     if rendered.missing_glyphs:
         raise missing_glyphs(project, translator, rendered.missing_glyphs)
+    if rendered.ignored and strict:
+        first = rendered.ignored[0]
+        raise BrochureError(first.path, first.line, f"ignored by the renderer (--strict): {first.message}")
     notify(translator.locale, "layout")
     layout = inspect_layout(rendered.document, inputs.budget)
     note = f"fits the layout budget: {layout.pages} pages"
@@ -113,7 +127,19 @@ def render_print(
     write_atomic(folder / project.pdf_name(translator.locale), rendered.data)
     notify(translator.locale, "previews")
     write_previews(folder / PREVIEW_FOLDER, page_previews(rendered.data, scale=0.5))
-    return PdfInfo(project.pdf_name(translator.locale), rendered.pages, len(rendered.data)), note
+    pdf = PdfInfo(project.pdf_name(translator.locale), rendered.pages, len(rendered.data))
+    return pdf, note, [ignored_css(problem) for problem in rendered.ignored]
+
+
+def ignored_css(problem: Problem) -> dict[str, object]:
+    """A report finding (as `brochure check` writes them) for CSS the renderer skipped."""
+    return {
+        "path": display_path(problem.path),
+        "line": problem.line,
+        "severity": "warning",
+        "code": "css",
+        "message": f"ignored by the renderer: {problem.message}",
+    }
 
 
 def missing_glyphs(project: Project, translator: Translator, characters: tuple[str, ...]) -> BrochureError:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import gettext
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from babel.messages.plurals import get_plural
 from markupsafe import Markup, escape
 
-from .catalogs import Entry
-from .config import babel_locale
+from .catalogs import SOURCE_PLURALS, Entry, PluralRule
 from .markup import markup_signature, placeholders
 
 PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))")
@@ -69,6 +66,7 @@ class Translator:
     locale: str
     entries: dict[tuple[str, str], Entry]
     is_source: bool = False
+    plurals: PluralRule = SOURCE_PLURALS
     renditions: dict[str, Rendition] = field(default_factory=dict)
 
     def lookup(self, msgid: str) -> Rendition:
@@ -87,7 +85,7 @@ class Translator:
         entry = self.entries.get(("", msgid))
         if entry is None:
             return Rendition(msgid, source, Status.UNTRANSLATED, 0)
-        text = entry.msgstr_plural[self.plural_index(count)] if plural else entry.msgstr
+        text = entry.msgstr_plural[self.plurals.index(count)] if plural else entry.msgstr
         status = Status.TRANSLATED
         if entry.fuzzy:
             status = Status.FUZZY
@@ -96,11 +94,6 @@ class Translator:
         elif not is_safe(source, text, printf=printf):
             status = Status.REFUSED
         return Rendition(msgid, text if status is Status.TRANSLATED else source, status, entry.line)
-
-    def plural_index(self, count: int) -> int:
-        """Which msgstr[i] serves `count`: the catalog's Plural-Forms rule, as CLDR gives it."""
-        rule = get_plural(babel_locale(self.locale))
-        return min(gettext.c2py(rule.plural_expr)(count), rule.num_plurals - 1)
 
     # Jinja2's i18n extension calls these; with autoescape on it wraps the result in Markup
     # without escaping it, so the translation is escaped here, before it gets that far.

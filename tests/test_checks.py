@@ -57,6 +57,10 @@ def found(findings: list[Finding]) -> Expectation:
 
 
 def check(path: Path, ignore: frozenset[str] = frozenset()) -> list[Finding]:
+    # The rule CLDR gives a language changes between Babel releases (French gained a third form):
+    # only the catalog about that check is held to it, the others test what they are named for.
+    if not path.name.startswith("plural-rule"):
+        ignore |= {"plural-rule"}
     return check_catalog(path, TEMPLATE, locale_of(path), THRESHOLD, ignore)
 
 

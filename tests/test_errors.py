@@ -56,6 +56,8 @@ BROKEN_CATALOGS = [
     ("duplicate-msgid.po", 10),
     ("wrong-charset.po", 3),
     ("broken-plural-forms.po", 5),
+    ("missing-plural-forms.po", 2),
+    ("plural-forms-disagree.po", 11),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -121,13 +122,13 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
 def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) -> None:
     path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     catalog = polib.pofile(str(path))
-    catalog.find("Economic expansion").msgstr = "Wirtschaftliche \U00010000 Expansion"
+    catalog.find("Economic expansion").msgstr = "Wirtschaftliche \u0378 Expansion"
     catalog.save(str(path))
     line = read_catalog(path).find("Economic expansion").linenum
     result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr == (
-        f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: no font has '\U00010000' (U+10000); "
+        f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: no font has '\u0378' (U+0378); "
         "used in “Economic expansion”\n"
     )
     assert not (tmp_path / "out" / "de").exists()
@@ -143,3 +144,64 @@ def test_pseudo_locale_fits_the_layout_budget(project: Path, tmp_path: Path) -> 
     page = (out / "en-XA" / "index.html").read_text(encoding="utf-8")
     assert "[Ţĥé Ĝĺöƀàĺ Éẋþĺöŕàţîöñ Šţŕàţéĝý" in page
     assert not (out / "index.html").read_text(encoding="utf-8").count("en-XA")
+
+
+def append_css(project: Path, rule: str) -> int:
+    """Add `rule` at the end of the print stylesheet; the line it is on."""
+    path = project / "source" / "styles" / "print.css"
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(text + rule + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def test_a_stylesheet_naming_a_missing_image_fails_the_build(project: Path, tmp_path: Path) -> None:
+    line = append_css(project, ".cover { background-image: url(../assets/missing.svg); }")
+    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"source/styles/print.css:{line}: error: the renderer failed: ")
+    assert "missing.svg" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out" / "de" / "exploring-together-de.pdf").exists()
+
+
+def test_a_refused_url_fails_the_build(project: Path, tmp_path: Path) -> None:
+    line = append_css(project, ".cover { background-image: url(file:///etc/hostname); }")
+    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"source/styles/print.css:{line}: error: the renderer failed: ")
+    assert "refused" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ignored_css_is_a_warning_and_an_error_when_strict_or_in_ci(project: Path, tmp_path: Path) -> None:
+    line = append_css(project, "p { colour: red; }")
+    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "lenient"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "lenient" / "report.json").read_text(encoding="utf-8"))
+    [german] = [entry for entry in report["locales"] if entry["locale"] == "de"]
+    css = [finding for finding in german["findings"] if finding["code"] == "css"]
+    places = [(finding["path"], finding["line"], finding["severity"]) for finding in css]
+    assert places == [("source/styles/print.css", line, "warning")]
+    assert "colour" in css[0]["message"]
+    expected = f"source/styles/print.css:{line}: error: ignored by the renderer (--strict): "
+    expected += "Ignored `colour: red`"
+    strict = run_cli("build", "-l", "de", "--strict", "--out", str(tmp_path / "strict"), cwd=project)
+    assert strict.returncode == 2 and strict.stderr.startswith(expected), strict.stderr
+    in_ci = run_cli(
+        "build", "-l", "de", "--out", str(tmp_path / "ci"), cwd=project, env={**os.environ, "CI": "true"}
+    )
+    assert in_ci.returncode == 2 and in_ci.stderr.startswith(expected), in_ci.stderr
+    assert not (tmp_path / "strict" / "de" / "exploring-together-de.pdf").exists()
+
+
+def test_the_build_verifies_what_it_wrote() -> None:
+    """A PDF that came out other than asked is refused, not published (pipeline/pdf.py's unfulfilled)."""
+    import io
+
+    from pipeline.pdf import unfulfilled
+
+    plain = pikepdf.new()
+    plain.add_blank_page()
+    stream = io.BytesIO()
+    plain.save(stream)
+    problems = unfulfilled(stream.getvalue(), "de")
+    assert len(problems) == 3, problems
+    assert "PDF/UA-1" in problems[0] and "not tagged" in problems[1] and "'de'" in problems[2]

@@ -9,11 +9,10 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import read_catalog
+from pipeline.catalogs import init_catalog, read_catalog
 from pipeline.config import load_project
 from pipeline.extract import extract
-from pipeline.merge import init_catalog, update_catalog
-from pipeline.pofile import write_po
+from pipeline.gnu import format_catalog, merge_catalog, write_catalog
 
 ROOT = Path(__file__).parent / "roots" / "basic"
 WORDS = st.sampled_from(
@@ -57,7 +56,7 @@ def translate_one(path: Path, index: int, written: set[str]) -> None:
         entry = open_entries[index % len(open_entries)]
         entry.msgstr = f"DE {entry.msgid}"
         written.add(entry.msgstr)
-        write_po(path, catalog)
+        write_catalog(path, format_catalog(catalog))
 
 
 def every_msgstr(path: Path) -> set[str]:
@@ -77,7 +76,8 @@ def test_no_translation_is_ever_lost(
     write_source(project_dir, paragraphs)
     extract(project, check=False, now="2026-01-01 00:00+0000")
     path = project.catalog_path("de")
-    write_po(path, init_catalog(read_catalog(project.template_path), "de", "2026-01-01 00:00+0000"))
+    new = init_catalog(read_catalog(project.template_path), "de", "2026-01-01 00:00+0000", project.root)
+    write_catalog(path, format_catalog(new))
     written: set[str] = set()
     for step in steps:
         if step[0] == "translate":
@@ -86,6 +86,6 @@ def test_no_translation_is_ever_lost(
             apply(step, paragraphs)
             write_source(project_dir, paragraphs)
         extract(project, check=False, now="2026-01-01 00:00+0000")
-        write_po(path, update_catalog(read_catalog(project.template_path), read_catalog(path)))
+        write_catalog(path, merge_catalog(path, project.template_path))
         missing = written - every_msgstr(path)
         assert not missing, (step, missing)

@@ -98,22 +98,19 @@ def test_msgcat_changes_nothing(name: str) -> None:
     assert result.stdout == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    ("locale", "plural_forms"),
-    [
-        ("pl", "nplurals=3;"),
-        ("ja", "nplurals=1;"),
-        ("pt_BR", "nplurals=2;"),
-        ("ar", "nplurals=6;"),
-    ],
-)
-def test_init_starts_a_catalog_msgfmt_accepts(project: Path, locale: str, plural_forms: str) -> None:
+# Locales with one, two, three and six forms in CLDR today; what `init` must write is read from
+# the installed Babel, never written out here, since CLDR revises rules between releases.
+@pytest.mark.parametrize("locale", ["id", "pt_BR", "pl", "ar"])
+def test_init_starts_a_catalog_msgfmt_accepts(project: Path, locale: str) -> None:
+    from babel.messages.plurals import get_plural
+
+    rule = get_plural(locale)
     result = run_cli("init", locale, cwd=project)
     assert result.returncode == 0, result.stderr
     path = catalog_path(project, locale)
     catalog = read_catalog(path)
     assert catalog.metadata["Language"] == locale
-    assert catalog.metadata["Plural-Forms"].startswith(plural_forms)
+    assert catalog.metadata["Plural-Forms"] == f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
     assert len(catalog) == len(read_catalog(project / "locales" / "brochure.pot"))
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)

@@ -1,0 +1,102 @@
+"""Turn catalogs into files with GNU gettext's own tools: msgmerge merges, msgcat writes.
+
+GNU tools rewrite every catalog they touch, so any other writer's bytes show up as churn the next
+time a translator runs msgmerge or saves in Poedit. As Django's makemessages does, the pipeline
+leaves merging and formatting to gettext itself and keeps polib for reading.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import polib
+
+from .errors import BrochureError
+from .files import write_text_atomic
+
+# The one wrapping width of every file the pipeline writes (GNU's default is 79; 76 leaves room
+# for the quotes and the keyword in a translator's 80-column editor).
+WRAP_WIDTH = 76
+# --previous and the writer whose bytes the shipped catalogs hold; older releases wrap otherwise.
+MINIMUM_VERSION = (0, 21)
+INSTALL_HINT = "install GNU gettext 0.21 or newer (Debian and Ubuntu: apt-get install gettext)"
+VERSION = re.compile(r"\(GNU gettext-tools\) (\d+)\.(\d+)")
+PLACE = re.compile(r"([^:\s][^:]*):(\d+):(?:\d+:)? (.*)")
+
+
+class GettextMissing(BrochureError):
+    """The gettext tools are not installed, or are too old to merge and write as expected."""
+
+
+@cache
+def tool(name: str) -> str:
+    """The path of msgmerge or msgcat, after checking that its release is new enough."""
+    path = shutil.which(name)
+    if path is None:
+        raise GettextMissing(Path(name), 1, f"{name} not found; {INSTALL_HINT}")
+    found = VERSION.search(run([path, "--version"], name))
+    if found is None or (int(found[1]), int(found[2])) < MINIMUM_VERSION:
+        release = f"{found[1]}.{found[2]}" if found else "of unknown release"
+        raise GettextMissing(Path(path), 1, f"{name} is {release}; {INSTALL_HINT}")
+    return path
+
+
+def run(command: list[str], name: str, stdin: str | None = None) -> str:
+    """Run a gettext tool; its complaint (`file:line: message`) becomes a BrochureError."""
+    result = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise gnu_error(result.stderr, name)
+    return result.stdout
+
+
+def gnu_error(stderr: str, name: str) -> BrochureError:
+    """GNU writes `file:line: message` after any warnings; keep the first error and its place."""
+    for line in stderr.splitlines():
+        found = PLACE.match(line)
+        if found and not found[3].startswith("warning:"):
+            return BrochureError(Path(found[1]), int(found[2]), found[3])
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
+
+
+def format_catalog(catalog: polib.POFile) -> str:
+    """The catalog as GNU writes it: polib's text, reformatted by msgcat."""
+    command = [tool("msgcat"), f"--width={WRAP_WIDTH}", "--force-po", "--output-file=-", "-"]
+    return run(command, "msgcat", stdin=unwrapped(catalog))
+
+
+def unwrapped(catalog: polib.POFile) -> str:
+    """polib's text with nothing wrapped: msgcat wraps strings, but keeps comments as they come."""
+    width, catalog.wrapwidth = catalog.wrapwidth, 0
+    try:
+        return str(catalog)
+    finally:
+        catalog.wrapwidth = width
+
+
+def merge_catalog(catalog: Path, template: Path) -> str:
+    """`msgmerge --previous`: the catalog updated to the template, as msgmerge writes it.
+
+    Translations carry over; a changed message becomes fuzzy with its previous msgid (`#|`); a
+    removed one becomes obsolete (`#~`), never dropped.
+    """
+    command = [
+        *(tool("msgmerge"), "--previous", "--quiet", f"--width={WRAP_WIDTH}"),
+        *("--force-po", "--output-file=-", str(catalog), str(template)),
+    ]
+    return run(command, "msgmerge")
+
+
+def write_catalog(path: Path, text: str) -> bool:
+    """Write `text` atomically unless the file already holds exactly that; True if written."""
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except OSError:
+        pass
+    write_text_atomic(path, text)
+    return True
