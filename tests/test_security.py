@@ -11,6 +11,7 @@ import pikepdf
 import polib
 import pytest
 
+from pipeline.errors import BrochureError
 from pipeline.pdf import RefusedURL, allowed_path, render_pdf
 
 from .conftest import run_cli
@@ -152,9 +153,10 @@ def test_fetcher_refuses_everything_outside_source(tmp_path: Path) -> None:
             allowed_path(url, source)
 
 
-def test_renderer_fetches_nothing_and_attaches_nothing(
+def test_renderer_fetches_nothing_and_the_build_stops(
     tmp_path: Path, listener: tuple[socket.socket, int]
 ) -> None:
+    """Every forbidden load is refused before any I/O, and a refused load stops the PDF altogether."""
     server, port = listener
     source = tmp_path / "source"
     source.mkdir()
@@ -170,9 +172,18 @@ def test_renderer_fetches_nothing_and_attaches_nothing(
     body {{ background: url("{loopback}/bg.png"); }}</style></head>
     <body><p>Hello</p><img src="{loopback}/pixel.png" alt="x"><img src="file:///etc/hostname" alt="y">
     <a rel="attachment" href="../secret.txt">secret</a></body></html>"""
-    rendered = render_pdf(html, source, "security-test")
+    with pytest.raises(BrochureError) as raised:
+        render_pdf(html, source, "security-test", "en")
+    assert "refused" in raised.value.message
+    assert "TOP-SECRET-CONTENT" not in raised.value.message
     assert nothing_connected(server)
-    assert b"TOP-SECRET-CONTENT" not in rendered.data
+
+
+def test_a_page_with_nothing_forbidden_has_no_attachments(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    html = '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>Hello</p></body></html>'
+    rendered = render_pdf(html, source, "security-test", "en")
     pdf = pikepdf.open(io.BytesIO(rendered.data))
     assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
     assert "/AF" not in pdf.Root
