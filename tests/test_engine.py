@@ -151,8 +151,14 @@ def test_workflow_runs_the_documented_commands() -> None:
         assert command in check
     matrix = workflow["jobs"]["build"]["strategy"]["matrix"]["locale"]
     assert matrix == list(LOCALES)
-    assert any("brochure build -l ${{ matrix.locale }}" in run for run in steps["build"])
+    assert any("brochure build --strict -l ${{ matrix.locale }}" in run for run in steps["build"])
     assert any("brochure assemble" in run for run in steps["assemble"])
+    # Every job installs the lock, hash-checked, through the Makefile; the weekly one the newest releases.
+    for job in ("check", "build", "assemble"):
+        assert any("make .venv/.installed" in run for run in steps[job]), job
+    assert any("make test-latest" in run for run in steps["latest"])
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"], "the weekly run on the newest releases"
     readme = (ROOT / "README.md").read_text()
     for command in ("brochure extract --check", "brochure build -l", "brochure assemble"):
         assert command in readme
