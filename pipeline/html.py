@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .config import PSEUDO_LOCALE, babel_locale
+from .config import PSEUDO_LOCALE, babel_locale, html_lang
 from .errors import BrochureError
 from .facts import LocalFacts
 from .markup import plain_text, render_inline
@@ -70,6 +70,8 @@ class Edition:
     editions: tuple[EditionLink, ...] = ()
     asset_prefix: str = "assets/"
     keywords: str = ""
+    mottos: tuple[Motto, ...] = ()
+    site_url: str = ""
 
     @property
     def dir(self) -> str:
@@ -200,6 +202,7 @@ def shared_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["lang_tag"] = html_lang
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         context_gettext, context_ngettext, newstyle=True
     )

@@ -179,4 +179,6 @@ def make_edition(project: Project, inputs: Inputs, translator: Translator) -> Ed
         pdf=PdfInfo(project.pdf_name(translator.locale)),
         editions=tuple(EditionLink(code, language_name(code)) for code in project.all_locales),
         keywords=", ".join(acronym for acronym, _ in facts.members),
+        mottos=inputs.mottos,
+        site_url=project.site_url,
     )
