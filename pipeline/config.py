@@ -27,6 +27,7 @@ class Project:
     output_dir: Path
     domain: str
     site_url: str = ""
+    keep_words_whole: tuple[str, ...] = ()
 
     @property
     def brochure_path(self) -> Path:
@@ -109,6 +110,7 @@ def load_project(root: Path) -> Project:
         output_dir=root / settings.get("output", "output"),
         domain=str(settings.get("domain", "brochure")),
         site_url=site_url(settings, path, text),
+        keep_words_whole=tuple(str(locale) for locale in settings.get("keep-words-whole", [])),
     )
 
 
