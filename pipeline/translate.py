@@ -87,7 +87,10 @@ class Translator:
         entry = self.entries.get(("", msgid))
         if entry is None:
             return Rendition(msgid, source, Status.UNTRANSLATED, 0)
-        text = entry.msgstr_plural[self.plural_index(count)] if plural else entry.msgstr
+        # Stopgap until plural rules come from the catalog (main): Babel 2.19's CLDR gives fr/it
+        # three forms where their catalogs declare two; never index past the catalog's forms.
+        forms = entry.msgstr_plural
+        text = forms[min(self.plural_index(count), len(forms) - 1)] if plural and forms else entry.msgstr
         status = Status.TRANSLATED
         if entry.fuzzy:
             status = Status.FUZZY
