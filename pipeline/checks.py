@@ -123,7 +123,8 @@ ACRONYMS = (
 )  # fmt: skip
 # Written exactly so in every language (as in source/data.toml).
 TERMS = (*ACRONYMS, "ISECG@esa.int", "globalspaceexploration.org")
-TERM_PATTERNS = {term: re.compile(rf"(?<![\w@]){re.escape(term)}(?![\w@])") for term in TERMS}
+# Bounded by Latin letters and digits only: Chinese and Japanese set no space around an acronym.
+TERM_PATTERNS = {term: re.compile(rf"(?<![\w@]){re.escape(term)}(?![\w@])", re.ASCII) for term in TERMS}
 
 ANY_LOCALE = frozenset({"*"})
 # Messages a translation may rightly leave as the source has them. The key is a regular
@@ -172,7 +173,21 @@ QUOTE_STYLES: dict[str, QuoteStyle] = {
     "de_CH": QuoteStyle("«", "»", "„”", "«…»"),
     "fr": QuoteStyle("«", "»", "„", "«\u202f…\u202f»"),
     "it": QuoteStyle("«", "»", "„", "«…»"),
+    # CLDR's delimiters (Babel does not carry them). Chinese and Korean quote with “…” (Korean
+    # may set a title in 「…」 or 『…』); Japanese with 「…」 and 『…』 inside; Russian and
+    # Ukrainian with «…» and „…“ inside; Hindi with “…”.
+    "zh": QuoteStyle("“", "”", "「」『』«»„", "“…”"),
+    "ko": QuoteStyle("“", "”", "«»„", "“…”"),
+    "ja": QuoteStyle("「", "」", "“”«»„", "「…」, with 『…』 inside"),
+    "ru": QuoteStyle("«", "»", "”", "«…», with „…“ inside"),
+    "uk": QuoteStyle("«", "»", "”", "«…», with „…“ inside"),
+    "hi": QuoteStyle("“", "”", "«»„", "“…”"),
 }
+
+# Hindi ends a sentence with the danda (।), not a full stop; a full stop after Devanagari is wrong.
+DANDA_LOCALES = frozenset({"hi"})
+# A word of two letters or more: an initial (ई. for E.) keeps its full stop.
+DEVANAGARI_FULL_STOP = re.compile(r"[\u0900-\u0963\u0966-\u097f]{2,}[)\]”’*_]*\.(?=\s|$)")
 
 # Text that is copied, never typeset: link targets, code, tags, URLs, e-mail, placeholders.
 VERBATIM = re.compile(
@@ -198,6 +213,9 @@ FINAL_MARKS = {
     "！": "!",
     "؟": "?",
     "。": ".",
+    "।": ".",
+    "：": ":",
+    "．": ".",
 }
 
 
@@ -395,6 +413,13 @@ def check_quotes(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         yield f"{opened} × {style.opening!r} but {closed} × {style.closing!r}: marks must pair up"
 
 
+def check_danda(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+    if language(locale) not in DANDA_LOCALES:
+        return
+    for match in DEVANAGARI_FULL_STOP.finditer(masked(msgstr)):
+        yield f"full stop in {word_before(msgstr, match.end() - 1)!r}; end a Hindi sentence with the danda ।"
+
+
 def check_length(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
     band = for_locale(LENGTH_BANDS, locale)
     if band is None or len(msgid) < LENGTH_MIN_SOURCE:
@@ -551,6 +576,7 @@ TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
         "French: no no-break space before ; : ! ? or in « »",
     ),
     Check("quotes", Severity.WARNING, check_quotes, "straight or foreign quotation marks"),
+    Check("danda", Severity.WARNING, check_danda, "Hindi: a full stop where the danda (।) belongs"),
     Check("length", Severity.WARNING, check_length, "much shorter or longer than usual"),
 )
 CATALOG_CHECKS: tuple[Check[CatalogCheck], ...] = (

@@ -28,6 +28,8 @@ class Project:
     locales_dir: Path
     output_dir: Path
     domain: str
+    site_url: str = ""
+    keep_words_whole: tuple[str, ...] = ()
 
     @property
     def brochure_path(self) -> Path:
@@ -109,7 +111,24 @@ def load_project(root: Path) -> Project:
         locales_dir=root / settings.get("locales-dir", "locales"),
         output_dir=root / settings.get("output", "output"),
         domain=str(settings.get("domain", "brochure")),
+        site_url=site_url(settings, path, text),
+        keep_words_whole=tuple(str(locale) for locale in settings.get("keep-words-whole", [])),
     )
+
+
+def site_url(settings: dict[str, object], path: Path, text: str) -> str:
+    """The site's address, ending in '/', from which pages build their absolute hreflang links."""
+    url = str(settings.get("site-url", "https://example.org/"))
+    if not url.startswith(("https://", "http://")):
+        raise UsageError(
+            path, line_of(text, "site-url"), f"site-url must be an absolute http(s) URL, not '{url}'"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def html_lang(code: str) -> str:
+    """The BCP 47 tag a page declares for a locale code as gettext writes it: zh_Hans -> zh-Hans."""
+    return code.replace("_", "-")
 
 
 def babel_locale(code: str) -> Locale:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, tokenize_pattern
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -23,6 +24,9 @@ PLACEHOLDERS = {
     "framework_date": "the day the Framework for Coordination was released",
 }
 BEFORE_COMMON_ERA = "BC"
+ERA_WIDTHS = ("abbreviated", "wide", "narrow")
+# CLDR's skeleton for a year with its era: "y G" (470 BC), "G y년" (기원전 470년), "Gy年".
+YEAR_WITH_ERA = "Gy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,13 @@ class Facts:
     people: dict[str, Person]
     email: str
     website: str
+    era_width: str = "abbreviated"
+    era_widths: dict[str, str] = field(default_factory=dict)
+
+    def era_width_for(self, locale_code: str) -> str:
+        """CLDR's width of era name that `locale_code`'s readers expect beside a year."""
+        code = locale_code.replace("-", "_")
+        return self.era_widths.get(code, self.era_widths.get(code.split("_")[0], self.era_width))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +101,20 @@ class _FactsReader:
             people={key: self.person(key, value) for key, value in self.table("people").items()},
             email=self.string(contact, "email"),
             website=self.string(contact, "website"),
+            **self.eras(),
         )
+
+    def eras(self) -> dict[str, Any]:
+        """[eras] width, and per-locale exceptions in [eras.locales]; each one of CLDR's widths."""
+        table = self.data.get("eras", {})
+        if not isinstance(table, dict):
+            raise self.fail("[eras", "[eras] must be a table")
+        width = table.get("width", "abbreviated")
+        locales = table.get("locales", {})
+        for value in (width, *(locales.values() if isinstance(locales, dict) else [None])):
+            if value not in ERA_WIDTHS:
+                raise self.fail("[eras", f"era widths are CLDR's: {', '.join(ERA_WIDTHS)}; not {value!r}")
+        return {"era_width": width, "era_widths": {str(k): str(v) for k, v in locales.items()}}
 
     def members(self) -> tuple[Member, ...]:
         rows = self.data.get("members")
@@ -136,16 +160,34 @@ def localize(facts: Facts, locale_code: str) -> LocalFacts:
             "framework_date": format_date(facts.framework, "long", locale=locale),
         },
         members=members,
-        life_years={key: life_years(person, locale) for key, person in facts.people.items()},
+        life_years={
+            key: life_years(person, locale, facts.era_width_for(locale_code))
+            for key, person in facts.people.items()
+        },
         email=facts.email,
         website=facts.website,
     )
 
 
-def life_years(person: Person, locale: Locale) -> str:
-    """'1857–1935', or with the locale's era name: '470–399 v. Chr.'."""
+def life_years(person: Person, locale: Locale, era_width: str = "abbreviated") -> str:
+    """'1857–1935', or years before the common era as CLDR writes a year with its era.
+
+    Python's dates cannot hold them, so the span of years takes the place of the year in
+    the locale's era-and-year pattern: '470–399 v. Chr.', '기원전 470–399년', '公元前470–399年'.
+    """
     born, died = (format_decimal(year, format="#", locale=locale) for year in (person.born, person.died))
     span = f"{born}–{died}"
-    if person.before_common_era:
-        return f"{span}\N{NO-BREAK SPACE}{locale.eras['abbreviated'][0]}"
-    return span
+    if not person.before_common_era:
+        return span
+    era = locale.eras[era_width][0]
+    pattern = locale.datetime_skeletons.get(YEAR_WITH_ERA)
+    tokens = tokenize_pattern(pattern.pattern if pattern else "y G")
+    parts = [era_part(kind, value, span, era) for kind, value in tokens]
+    # One unit on the page: the era never ends up alone at the start of a line.
+    return "".join(parts).replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def era_part(kind: str, value: Any, span: str, era: str) -> str:
+    if kind == "chars":
+        return str(value)
+    return {"y": span, "G": era}.get(value[0], "")

@@ -10,20 +10,28 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .config import PSEUDO_LOCALE, babel_locale
+from .config import PSEUDO_LOCALE, babel_locale, html_lang
 from .errors import BrochureError
 from .facts import LocalFacts
 from .markup import plain_text, render_inline
 from .source import Block, BlockKind, Document
 from .translate import Status, Translator
+from .wordwrap import keep_words_whole
 
 
 @dataclass(frozen=True, slots=True)
 class Motto:
     lang: str
     text: str
+    whole_words: bool = False
+
+    @property
+    def html(self) -> Markup:
+        """The motto as HTML; in a language that breaks only between words, with its words whole."""
+        html = escape(self.text)
+        return keep_words_whole(html) if self.whole_words else html
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,8 @@ class Edition:
     editions: tuple[EditionLink, ...] = ()
     asset_prefix: str = "assets/"
     keywords: str = ""
+    mottos: tuple[Motto, ...] = ()
+    site_url: str = ""
 
     @property
     def dir(self) -> str:
@@ -108,6 +118,7 @@ class NodeBuilder:
     facts: LocalFacts
     mottos: Iterator[Motto]
     source_lang: str
+    whole_words: bool = False
     first_seen: set[str] = field(default_factory=set)
 
     def build(self, document: Document) -> tuple[Node, ...]:
@@ -122,6 +133,8 @@ class NodeBuilder:
         if block.segment is not None:
             rendition = self.translator.translate(block.segment.msgid)
             html = render_inline(rendition.text, self.facts.placeholders)
+            if self.whole_words and not rendition.falls_back:
+                html = keep_words_whole(html)
             lang = self.source_lang if rendition.falls_back else ""
             key = segment_key(block.segment.msgid)
         children = tuple(self.node(child, section) for child in block.children)
@@ -153,12 +166,20 @@ def headline_msgid(document: Document) -> str:
 
 
 def build_nodes(
-    document: Document, translator: Translator, facts: LocalFacts, mottos: list[Motto], source_lang: str
+    document: Document,
+    translator: Translator,
+    facts: LocalFacts,
+    mottos: list[Motto],
+    source_lang: str,
+    whole_words: bool = False,
 ) -> tuple[Node, ...]:
-    """Nodes for every block; section pages carry the mottos of the other languages in turn."""
+    """Nodes for every block; section pages carry the mottos of the other languages in turn.
+
+    `whole_words`: the language breaks lines only between words (Korean), which the HTML says.
+    """
     others = [motto for motto in mottos if motto.lang != translator.locale]
     slots: Iterator[Motto] = itertools.cycle(others) if others else iter(())
-    return NodeBuilder(translator, facts, slots, source_lang).build(document)
+    return NodeBuilder(translator, facts, slots, source_lang, whole_words).build(document)
 
 
 def cover_text(document: Document, translator: Translator, facts: LocalFacts) -> tuple[str, str]:
@@ -200,6 +221,7 @@ def shared_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["lang_tag"] = html_lang
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         context_gettext, context_ngettext, newstyle=True
     )

@@ -59,7 +59,7 @@ def mottos(project: Project, document: Document, translators: dict[str, Translat
     for locale in project.all_locales:
         rendition = translators[locale].lookup(headline)
         if not rendition.falls_back:
-            found.append(Motto(locale, rendition.text))
+            found.append(Motto(locale, rendition.text, locale in project.keep_words_whole))
     return tuple(found)
 
 

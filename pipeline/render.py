@@ -192,7 +192,10 @@ def write_previews(folder: Path, images: list[bytes]) -> None:
 
 def make_edition(project: Project, inputs: Inputs, translator: Translator) -> Edition:
     facts = localize(inputs.facts, translator.locale)
-    blocks = build_nodes(inputs.document, translator, facts, list(inputs.mottos), project.source_locale)
+    whole_words = translator.locale in project.keep_words_whole
+    blocks = build_nodes(
+        inputs.document, translator, facts, list(inputs.mottos), project.source_locale, whole_words
+    )
     title, description = cover_text(inputs.document, translator, facts)
     return Edition(
         lang=translator.locale,
@@ -205,4 +208,6 @@ def make_edition(project: Project, inputs: Inputs, translator: Translator) -> Ed
         pdf=PdfInfo(project.pdf_name(translator.locale)),
         editions=tuple(EditionLink(code, language_name(code)) for code in project.all_locales),
         keywords=", ".join(acronym for acronym, _ in facts.members),
+        mottos=inputs.mottos,
+        site_url=project.site_url,
     )

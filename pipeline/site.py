@@ -31,7 +31,7 @@ def assemble(project: Project, out: Path, inputs: Inputs) -> None:
     published = [report for report in reports if report.published]
     editions = [chooser_entry(project, inputs, report) for report in published]
     chooser = Renderer(project.templates_dir, None).render(
-        "chooser.html", editions=editions, source={"lang": project.source_locale}
+        "chooser.html", editions=editions, source={"lang": project.source_locale}, site_url=project.site_url
     )
     write_if_changed(out / "index.html", chooser)
     payload = {"created": inputs.created.isoformat(), "locales": [asdict(report) for report in reports]}

@@ -10,9 +10,12 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.config import load_project
+
 ROOT = Path(__file__).resolve().parents[1]
-LOCALES = ("en", "de", "fr", "it")
-TRANSLATED = ("de", "fr", "it")
+# The editions the repository publishes, as [tool.brochure] configures them.
+TRANSLATED = load_project(ROOT).locales
+LOCALES = (load_project(ROOT).source_locale, *TRANSLATED)
 
 
 def copy_project(destination: Path) -> Path:
