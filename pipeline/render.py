@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from .config import PSEUDO_LOCALE, Project, load_project
+from .config import PSEUDO_LOCALE, Project, html_lang, load_project
 from .errors import BrochureError, display_path
 from .facts import localize
 from .files import write_atomic, write_text_atomic
@@ -108,7 +108,8 @@ def render_print(
     from .pdf import page_previews, render_pdf  # WeasyPrint is imported only when a PDF is made
 
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
-    rendered = render_pdf(html, project.source_dir, f"{translator.locale}:{edition.created}", edition.lang)
+    identifier = f"{translator.locale}:{edition.created}"
+    rendered = render_pdf(html, project.source_dir, identifier, html_lang(edition.lang))
     if rendered.missing_glyphs:
         raise missing_glyphs(project, translator, rendered.missing_glyphs)
     if rendered.ignored and strict:
