@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .tagging import recording, retag
+
 LOGGER = logging.getLogger(__name__)
 
 
@@ -84,13 +86,16 @@ def render_pdf(html: str, source_dir: Path, identifier: str) -> RenderedPdf:
         document = weasyprint.HTML(
             string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(pdf_variant="pdf/ua-1", pdf_tags=True, font_config=font_configuration(), cache=IMAGE_CACHE)
-        data = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            pdf_tags=True,
-            pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
-        )
+        with recording() as record:
+            data = document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                pdf_tags=True,
+                pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
+            )
     finally:
         logging.getLogger("weasyprint").removeHandler(watcher)
+    # What WeasyPrint's tagging leaves undone for PDF/UA (artifacts, /Lang, Note, Lbl, text layer).
+    data = retag(data, record)
     return RenderedPdf(data, len(document.pages), document, tuple(watcher.characters))
 
 
