@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from unicodedata import east_asian_width
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, String
@@ -37,6 +38,8 @@ SOFT_HYPHEN = "\u00ad"
 # Operators that put marks on the page; a marked-content sequence without any draws nothing.
 PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
 PSEUDO = "::"
+# A line that breaks after one of these broke inside a word, not at a space.
+NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,7 @@ def recording() -> Iterator[Record]:
 
 def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int, Marked]:
     """Each marked-content id of a page: the characters its box holds, and its margin box."""
-    from weasyprint.formatting_structure.boxes import MarginBox
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
     margins = {
         id(descendant): child.at_keyword
@@ -108,15 +111,25 @@ def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int,
         if isinstance(child, MarginBox)
         for descendant in child.descendants()
     }
-    return {info["mcid"]: Marked(text_of(box), margins.get(id(box), "")) for box, info in marked.items()}
+    line_ends: set[int] = set()
+    for line in page_box.descendants():
+        if isinstance(line, LineBox):
+            texts = [box for box in line.descendants() if isinstance(box, TextBox)]
+            line_ends.update(id(box) for box in texts[-1:])
+    return {
+        info["mcid"]: Marked(text_of(box, id(box) in line_ends), margins.get(id(box), ""))
+        for box, info in marked.items()
+    }
 
 
-def text_of(box: Any) -> str | None:
-    """A text box's characters; a soft hyphen for the visible one hyphenation added at its end.
+def text_of(box: Any, line_end: bool) -> str | None:
+    """A text box's characters, as the source has them around a line break.
 
     WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace;
     a box ending in that character right after a letter, where `hyphens` allows breaking, is
-    taken as hyphenated (the catalogs write a source hyphen as U+002D, which never matches).
+    taken as hyphenated and reads as a soft hyphen (the catalogs write a source hyphen as
+    U+002D, which never matches). The space a line broke at is dropped from the box: it is
+    given back, except after a hyphen or dash-like break and in scripts without spaces (CJK).
     """
     from weasyprint.formatting_structure.boxes import TextBox
 
@@ -126,6 +139,8 @@ def text_of(box: Any) -> str | None:
     added = box.style["hyphenate_character"]
     if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
         return text[: -len(added)] + SOFT_HYPHEN
+    if line_end and text and not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
+        return text + " "
     return text
 
 
@@ -218,13 +233,12 @@ class Tree:
                 remove_kid(parent, element)
 
     def merge_nested_links(self) -> None:
-        """A link's ::after content is part of the link: one Link, one annotation reference."""
+        """A link's ::after content is part of the link: one Link, holding both annotations."""
         for element, parent in list(self.walk()):
             if element.S == "/Link" and parent.S == "/Link":
                 kids = kids_of(parent)
                 index = index_of(kids, element)
-                content = [kid for kid in kids_of(element) if isinstance(kid, int)]
-                parent.K = Array([*kids[:index], *content, *kids[index + 1 :]])
+                parent.K = Array([*kids[:index], *kids_of(element), *kids[index + 1 :]])
 
     def label_list_numbers(self) -> None:
         """A list item's generated number (li::before) is its Lbl, beside the LBody."""
@@ -338,23 +352,20 @@ def rewrite_content(page: pikepdf.Page, index: int, tree: Tree) -> set[int]:
     reachable = {mcid for page_index, mcid in tree.reachable() if page_index == index}
     marked = tree.record.pages.get(index, {})
     output: list[Any] = []
-    closing: list[bool] = []  # per open sequence: is its EMC kept?
+    closing: list[int] = []  # per open sequence: how many EMC close it now
     for instruction in instructions:
         operands, operator = instruction.operands, str(instruction.operator)
-        if operator in ("BDC", "BMC"):
-            mcid = marked_id(operands)
-            replacement = (
-                None if mcid is None else retagged(operands, marked, reachable, painted, tree, index)
-            )
-            closing.append(replacement != [])
-            if replacement is None:
-                output.append(instruction)
-            elif replacement:
-                output.append(pikepdf.ContentStreamInstruction(replacement, pikepdf.Operator("BDC")))
-            continue
-        if operator == "EMC" and not closing.pop():
-            continue
-        output.append(instruction)
+        if operator in ("BDC", "BMC") and marked_id(operands) is not None:
+            opened = retagged(operands, marked, reachable, painted, tree, index)
+            output.extend(pikepdf.ContentStreamInstruction(o, pikepdf.Operator("BDC")) for o in opened)
+            closing.append(len(opened))
+        elif operator in ("BDC", "BMC"):
+            output.append(instruction)
+            closing.append(1)
+        elif operator == "EMC":
+            output.extend([instruction] * closing.pop())
+        else:
+            output.append(instruction)
     page.obj.Contents = tree.pdf.make_stream(pikepdf.unparse_content_stream(output))
     return reachable & set(painted)
 
@@ -382,20 +393,22 @@ def painted_ids(instructions: list[Any]) -> set[int]:
 
 def retagged(
     operands: Any, marked: dict[int, Marked], reachable: set[int], painted: set[int], tree: Tree, page: int
-) -> list[Any]:
-    """New BDC operands for one sequence; [] drops one that draws nothing."""
+) -> list[list[Any]]:
+    """The sequences to open in place of one marked with an id: none for one that draws nothing."""
     mcid = int(operands[1].MCID)
     if mcid not in painted:
         return []
     info = marked.get(mcid, Marked(None))
+    text = [] if info.text is None else [[Name.Span, Dictionary(ActualText=String(info.text))]]
     if mcid in reachable and (page, mcid) not in tree.hidden:
         properties = Dictionary(MCID=mcid)
         if info.text is not None:
             properties.ActualText = String(info.text)
-        return [operands[0], properties]
+        return [[operands[0], properties]]
+    # Artifacts carry their characters too, in a Span inside (poppler reads /ActualText only there).
     if not info.margin:
-        return [Name.Artifact, Dictionary(Type=Name.Layout)]
+        return [[Name.Artifact, Dictionary(Type=Name.Layout)], *text]
     artifact = Dictionary(Type=Name.Pagination)
     if info.margin.startswith(("@top", "@bottom")):
         artifact.Subtype = Name.Header if info.margin.startswith("@top") else Name.Footer
-    return [Name.Artifact, artifact]
+    return [[Name.Artifact, artifact], *text]
