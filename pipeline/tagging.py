@@ -38,6 +38,8 @@ SOFT_HYPHEN = "\u00ad"
 # Operators that put marks on the page; a marked-content sequence without any draws nothing.
 PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
 PSEUDO = "::"
+PT_PER_PX = 0.75
+PRINT_FLAG = 4
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
 
@@ -171,6 +173,7 @@ def retag(data: bytes, record: Record) -> bytes:
         kept = {index: rewrite_content(page, index, tree) for index, page in enumerate(pdf.pages)}
         tree.prune(kept)
         tree.describe_links()
+        tree.place_figures()
         tree.rebuild_parent_tree()
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
@@ -295,6 +298,17 @@ class Tree:
             for kid in kids_of(element):
                 if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
                     kid.Obj.Contents = String(words)
+                    kid.Obj.F = PRINT_FLAG  # readers that follow print get the link too
+
+    def place_figures(self) -> None:
+        """A figure's BBox in PDF points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
+        for element, _ in self.walk():
+            box = element.get("/A", Dictionary()).get("/BBox")
+            if element.S != "/Figure" or box is None:
+                continue
+            height = float(element.Pg.MediaBox[3])
+            x1, y1, x2, y2 = (float(value) * PT_PER_PX for value in box)
+            element.A.BBox = Array([x1, height - y2, x2, height - y1])
 
     def link_words(self, element: Object, notes: dict[str, Origin | None]) -> str:
         origin = self.origin(element)

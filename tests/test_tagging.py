@@ -7,6 +7,7 @@ of pipeline/tagging.py's fixes fails here by name.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+import polib
 import pypdfium2
 import pytest
 
-from .conftest import LOCALES, catalog
+from .conftest import LOCALES, catalog, copy_project, run_cli
 
 EDGES = re.compile(r"[ \t\r\n\f]+")  # whitespace a layout adds; never the no-break spaces of the text
 
@@ -310,3 +312,53 @@ def test_text_layer_is_the_translation(built: Path, locale: str, extract: object
         assert paragraph in text, f"{locale}: the text layer lacks, character for character: {paragraph!r}"
     assert "\u2010" not in text, f"{locale}: a hyphen reads as U+2010"
     assert "Ex‐ plor‐" not in text and "Ex- plor-" not in text
+
+
+HINDI = Path(__file__).parent / "roots" / "devanagari" / "hi.po"
+
+
+def has_devanagari_font() -> bool:
+    families = subprocess.run(["fc-list", ":lang=hi", "family"], capture_output=True, text=True, check=False)
+    return bool(families.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def hindi_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of the brochure with a few Hindi translations (the rest falls back to English)."""
+    if not has_devanagari_font() and os.environ.get("CI") != "true":
+        pytest.skip("no Devanagari font: apt-get install fonts-noto-core")
+    project = copy_project(tmp_path_factory.mktemp("devanagari") / "project")
+    (project / "locales" / "hi" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(HINDI, project / "locales" / "hi" / "LC_MESSAGES" / "brochure.po")
+    settings = project / "pyproject.toml"
+    text = settings.read_text(encoding="utf-8")
+    configured = re.sub(r"(?m)^locales = \[(.*)\]$", r'locales = [\1, "hi"]', text)
+    configured = re.sub(r"(?m)^publish-threshold = .*$", "publish-threshold = 0", configured)
+    assert configured.count('"hi"') == 1 and "publish-threshold = 0" in configured
+    settings.write_text(configured, encoding="utf-8")
+    out = project / "out"
+    result = run_cli("build", "-l", "hi", "--to", "pdf", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    return out / "hi" / "exploring-together-hi.pdf"
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("extract", [poppler_text, pdfium_text], ids=["pdftotext", "pypdfium2"])
+def test_devanagari_text_layer_is_the_translation(hindi_pdf: Path, extract: object) -> None:
+    """Shaping reorders (ि before its consonant) and merges (क्ष) glyphs: the text layer must not."""
+    assert callable(extract)
+    text = extract(hindi_pdf)
+    translations = [flat(entry.msgstr) for entry in polib.pofile(str(HINDI)) if entry.msgstr]
+    assert len(translations) == 5
+    for translation in translations:
+        assert translation in text, f"hi: the text layer lacks, character for character: {translation!r}"
+
+
+def test_devanagari_paragraphs_read_as_written_in_the_structure_tree(hindi_pdf: Path) -> None:
+    paragraphs = {flat(e.text) for e in walk(pikepdf.open(hindi_pdf)) if e.kind == "P"}
+    expected = (
+        polib.pofile(str(HINDI))
+        .find("The Global Exploration Strategy is the key to delivering these benefits.")
+        .msgstr
+    )
+    assert expected in paragraphs
