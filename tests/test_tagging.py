@@ -19,7 +19,9 @@ import polib
 import pypdfium2
 import pytest
 
-from .conftest import LOCALES, catalog, copy_project, run_cli
+from pipeline.facts import localize, read_facts
+
+from .conftest import LOCALES, ROOT, catalog, copy_project, run_cli
 
 EDGES = re.compile(r"[ \t\r\n\f]+")  # whitespace a layout adds; never the no-break spaces of the text
 
@@ -311,6 +313,8 @@ def test_text_layer_is_the_translation(built: Path, locale: str, extract: object
     for paragraph in paragraphs:
         assert paragraph in text, f"{locale}: the text layer lacks, character for character: {paragraph!r}"
     assert "\u2010" not in text, f"{locale}: a hyphen reads as U+2010"
+    date = localize(read_facts(ROOT / "source" / "data.toml"), locale).placeholders["framework_date"]
+    assert "\u00a0" in date and date in text, f"{locale}: the date {date!r} lost its no-break spaces"
     assert "Ex‐ plor‐" not in text and "Ex- plor-" not in text
 
 
