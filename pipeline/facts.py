@@ -156,8 +156,8 @@ def localize(facts: Facts, locale_code: str) -> LocalFacts:
         placeholders={
             "agency_count": format_decimal(len(facts.members), locale=locale),
             "members": listed,
-            "framework_month": format_skeleton("yMMMM", facts.framework, locale=locale),
-            "framework_date": format_date(facts.framework, "long", locale=locale),
+            "framework_month": unbroken(format_skeleton("yMMMM", facts.framework, locale=locale)),
+            "framework_date": unbroken(format_date(facts.framework, "long", locale=locale)),
         },
         members=members,
         life_years={
@@ -167,6 +167,11 @@ def localize(facts: Facts, locale_code: str) -> LocalFacts:
         email=facts.email,
         website=facts.website,
     )
+
+
+def unbroken(date: str) -> str:
+    """A date kept on one line, as typography wants it ('31 mai 2007'): its spaces made no-break."""
+    return date.replace(" ", "\N{NO-BREAK SPACE}")
 
 
 def life_years(person: Person, locale: Locale, era_width: str = "abbreviated") -> str:

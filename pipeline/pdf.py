@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import BrochureError
+from .tagging import recording, retag
 
 LOGGER = logging.getLogger(__name__)
 
@@ -146,17 +147,20 @@ def render_pdf(html: str, source_dir: Path, identifier: str, lang: str) -> Rende
         document = weasyprint.HTML(
             string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(pdf_variant="pdf/ua-1", pdf_tags=True, font_config=font_configuration(), cache=IMAGE_CACHE)
-        data = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            pdf_tags=True,
-            pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
-        )
+        with recording() as record:
+            data = document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                pdf_tags=True,
+                pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
+            )
     finally:
         logging.getLogger("weasyprint").removeHandler(log)
     styles = source_dir / "styles"
     for message in log.errors():
         problem = place(message, styles)
         raise BrochureError(problem.path, problem.line, f"the renderer failed: {problem.message}")
+    # What WeasyPrint's tagging leaves undone for PDF/UA (artifacts, /Lang, Note, Lbl, text layer).
+    data = retag(data, record)
     for message in unfulfilled(data, lang):
         raise BrochureError(source_dir / "templates" / "print.html", 1, message)
     ignored = tuple(place(message, styles) for message in log.ignored())

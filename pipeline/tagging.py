@@ -1,0 +1,428 @@
+"""Turn WeasyPrint's tagged PDF into one whose structure tree and text layer a screen reader can trust.
+
+WeasyPrint 70 tags each box it draws, but it loses what PDF/UA needs beyond the box tree: the
+HTML `lang` of a passage, `role="note"`, `aria-hidden`, what a link is for, that a list number
+is a label, and that the running header and page number are pagination artifacts (it tags them
+as Spans that the tree cannot reach). Its text layer maps each glyph to one fixed text, so a
+line-end hyphen reads as U+2010 like the hyphen-minus that shares its glyph, and scripts whose
+shaping reorders or merges glyphs (Devanagari) extract as other letters.
+
+Two steps make up for it:
+
+1. `recording()`, around `write_pdf`, notes while WeasyPrint builds its tree which HTML element
+   each structure element comes from and which characters each marked-content sequence draws.
+   It wraps WeasyPrint's private `weasyprint.pdf.tags._build_box_tree` and only reads.
+2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
+   content become artifacts; every text sequence gets its characters as /ActualText (a line-end
+   hyphen added by hyphenation reads as a soft hyphen); `lang` becomes /Lang where the language
+   changes; `role="note"` a Note; list numbers Lbl; link annotations a description in words;
+   empty elements go, and the ParentTree is rebuilt so that every marked-content id is reached.
+
+tests/test_tagging.py walks the result, so that a WeasyPrint upgrade that changes any of this
+fails there by name.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from unicodedata import east_asian_width
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Object, String
+
+SOFT_HYPHEN = "\u00ad"
+# Operators that put marks on the page; a marked-content sequence without any draws nothing.
+PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
+PSEUDO = "::"
+PT_PER_PX = 0.75
+PRINT_FLAG = 4
+# A line that breaks after one of these broke inside a word, not at a space.
+NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """One marked-content sequence as WeasyPrint drew it."""
+
+    text: str | None  # the characters of a text box; None for an image
+    margin: str = ""  # the page-margin box it was drawn in (@top-left, ...), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The HTML element (or pseudo-element) a structure element was made from."""
+
+    tag: str
+    lang: str = ""
+    role: str = ""
+    label: str = ""
+    ident: str = ""
+    hidden: bool = False
+
+
+@dataclass(slots=True)
+class Record:
+    """What WeasyPrint knew while tagging: marked content per page, origins per object number."""
+
+    pages: dict[int, dict[int, Marked]] = field(default_factory=dict)
+    origins: dict[int, Origin] = field(default_factory=dict)
+
+
+class TaggingError(RuntimeError):
+    """WeasyPrint's tagging is not what this pass was written for (an upgrade changed it)."""
+
+
+@contextmanager
+def recording() -> Iterator[Record]:
+    """Record, during one `write_pdf`, the origin of each structure element and marked sequence."""
+    from weasyprint.formatting_structure.boxes import PageBox
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:
+        raise TaggingError("weasyprint.pdf.tags._build_box_tree is gone: update pipeline/tagging.py")
+    record = Record()
+
+    def build_box_tree(
+        box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
+    ) -> Any:
+        if isinstance(box, PageBox):  # the first call for a page: all its marked content
+            record.pages[page] = describe_page(box, marked)
+        for element in original(box, parent, pdf, page, nums, annots, marked):
+            record.origins.setdefault(element.number, origin_of(box))
+            yield element
+
+    tags._build_box_tree = build_box_tree
+    try:
+        yield record
+    finally:
+        tags._build_box_tree = original
+
+
+def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int, Marked]:
+    """Each marked-content id of a page: the characters its box holds, and its margin box."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+    margins = {
+        id(descendant): child.at_keyword
+        for child in page_box.children
+        if isinstance(child, MarginBox)
+        for descendant in child.descendants()
+    }
+    line_ends: set[int] = set()
+    for line in page_box.descendants():
+        if isinstance(line, LineBox):
+            texts = [box for box in line.descendants() if isinstance(box, TextBox)]
+            line_ends.update(id(box) for box in texts[-1:])
+    return {
+        info["mcid"]: Marked(text_of(box, id(box) in line_ends), margins.get(id(box), ""))
+        for box, info in marked.items()
+    }
+
+
+def text_of(box: Any, line_end: bool) -> str | None:
+    """A text box's characters, as the source has them around a line break.
+
+    WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace;
+    a box ending in that character right after a letter, where `hyphens` allows breaking, is
+    taken as hyphenated and reads as a soft hyphen (the catalogs write a source hyphen as
+    U+002D, which never matches). The space a line broke at is dropped from the box: it is
+    given back, except after a hyphen or dash-like break and in scripts without spaces (CJK).
+    """
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    if not isinstance(box, TextBox):
+        return None
+    text: str = box.text
+    added = box.style["hyphenate_character"]
+    if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
+        return text[: -len(added)] + SOFT_HYPHEN
+    if line_end and text and not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
+        return text + " "
+    return text
+
+
+def origin_of(box: Any) -> Origin:
+    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+    element, tag = box.element, box.element_tag or ""
+    lang = str(box.style["lang"] or "")
+    if element is None or PSEUDO in tag:
+        return Origin(tag, lang)
+    return Origin(
+        tag,
+        lang,
+        role=element.get("role", ""),
+        label=element.get("aria-label", ""),
+        ident=element.get("id", ""),
+        hidden=element.get("aria-hidden") == "true",
+    )
+
+
+def retag(data: bytes, record: Record) -> bytes:
+    """The PDF `data`, its structure tree and text layer completed from `record` (see above)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        tree = Tree(pdf, record)
+        tree.detach_hidden()
+        tree.merge_nested_links()
+        tree.label_list_numbers()
+        tree.mark_notes_and_languages()
+        kept = {index: rewrite_content(page, index, tree) for index, page in enumerate(pdf.pages)}
+        tree.prune(kept)
+        tree.describe_links()
+        tree.place_figures()
+        tree.rebuild_parent_tree()
+        output = io.BytesIO()
+        pdf.save(output, deterministic_id=True)
+    return output.getvalue()
+
+
+def kids_of(element: Object) -> Array:
+    """The /K of a structure element, always as an array (the form every later step edits)."""
+    kids = element.get("/K")
+    if kids is None:
+        kids = Array()
+    elif not isinstance(kids, Array):
+        kids = Array([kids])
+    element.K = kids
+    return kids
+
+
+def is_element(kid: Any) -> bool:
+    return isinstance(kid, Dictionary) and "/S" in kid
+
+
+class Tree:
+    """The structure tree of one PDF, with the origins WeasyPrint recorded for its elements."""
+
+    def __init__(self, pdf: pikepdf.Pdf, record: Record) -> None:
+        self.pdf, self.record = pdf, record
+        self.root = pdf.Root.StructTreeRoot
+        self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        self.document = kids_of(self.root)[0]
+        self.hidden: set[tuple[int, int]] = set()
+
+    def origin(self, element: Object) -> Origin | None:
+        return self.record.origins.get(element.objgen[0])
+
+    def walk(self, element: Object | None = None) -> Iterator[tuple[Object, Object]]:
+        """(element, parent) in reading order, depth first, from the Document element down."""
+        element = self.document if element is None else element
+        for kid in list(kids_of(element)):
+            if is_element(kid):
+                yield kid, element
+                yield from self.walk(kid)
+
+    def page_of(self, element: Object) -> int:
+        return self.pages[element.Pg.objgen]
+
+    def marked(self, element: Object) -> Iterator[tuple[int, int]]:
+        """(page, mcid) of every marked-content sequence under `element`."""
+        for kid in kids_of(element):
+            if isinstance(kid, int):
+                yield self.page_of(element), int(kid)
+            elif is_element(kid):
+                yield from self.marked(kid)
+
+    def detach_hidden(self) -> None:
+        """aria-hidden content (the member grid beside its sentence) leaves the tree for artifacts."""
+        for element, parent in list(self.walk()):
+            origin = self.origin(element)
+            if origin is not None and origin.hidden:
+                self.hidden.update(self.marked(element))
+                remove_kid(parent, element)
+
+    def merge_nested_links(self) -> None:
+        """A link's ::after content is part of the link: one Link, holding both annotations."""
+        for element, parent in list(self.walk()):
+            if element.S == "/Link" and parent.S == "/Link":
+                kids = kids_of(parent)
+                index = index_of(kids, element)
+                parent.K = Array([*kids[:index], *kids_of(element), *kids[index + 1 :]])
+
+    def label_list_numbers(self) -> None:
+        """A list item's generated number (li::before) is its Lbl, beside the LBody."""
+        for element, parent in list(self.walk()):
+            origin = self.origin(element)
+            item = parent.get("/P")
+            if origin is None or not origin.tag.startswith("li::") or parent.S != "/LBody":
+                continue
+            if item is None or item.get("/S") != "/LI":
+                continue
+            remove_kid(parent, element)
+            kids = kids_of(item)
+            kids.insert(index_of(kids, parent), element)
+            element.S, element.P = Name.Lbl, item
+
+    def mark_notes_and_languages(self) -> None:
+        """role="note" becomes Note (with its ID); /Lang wherever the language changes."""
+        ids = Array()
+        languages = {self.document.objgen: str(self.pdf.Root.get("/Lang", ""))}
+        for element, parent in self.walk():
+            origin = self.origin(element)
+            inherited = languages[parent.objgen]
+            languages[element.objgen] = origin.lang if origin and origin.lang else inherited
+            if languages[element.objgen] != inherited:
+                element.Lang = String(languages[element.objgen])
+            if origin is not None and origin.role == "note" and origin.ident:
+                element.S, element.ID = Name.Note, String(origin.ident)
+                ids.extend([String(origin.ident), element])
+            elif origin is not None and origin.tag in INLINE and element.S == "/NonStruct":
+                element.S = Name.Span
+        if ids:
+            self.root.IDTree = Dictionary(Names=ids)
+
+    def reachable(self) -> set[tuple[int, int]]:
+        return set(self.marked(self.document))
+
+    def prune(self, kept: dict[int, set[int]]) -> None:
+        """Drop references to marked content that is gone, then every element left empty."""
+        for element, _ in list(self.walk()):
+            page = self.page_of(element)
+            kids = kids_of(element)
+            element.K = Array([kid for kid in kids if not isinstance(kid, int) or int(kid) in kept[page]])
+        for element, parent in reversed(list(self.walk())):
+            if len(kids_of(element)) == 0:
+                remove_kid(parent, element)
+
+    def describe_links(self) -> None:
+        """Each link annotation says in words what it is: its aria-label, its note, or its text."""
+        notes = {str(e.ID): self.origin(e) for e, _ in self.walk() if e.S == "/Note"}
+        for element, _ in self.walk():
+            if element.S != "/Link":
+                continue
+            words = self.link_words(element, notes)
+            for kid in kids_of(element):
+                if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+                    kid.Obj.Contents = String(words)
+                    kid.Obj.F = PRINT_FLAG  # readers that follow print get the link too
+
+    def place_figures(self) -> None:
+        """A figure's BBox in PDF points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
+        for element, _ in self.walk():
+            box = element.get("/A", Dictionary()).get("/BBox")
+            if element.S != "/Figure" or box is None:
+                continue
+            height = float(element.Pg.MediaBox[3])
+            x1, y1, x2, y2 = (float(value) * PT_PER_PX for value in box)
+            element.A.BBox = Array([x1, height - y2, x2, height - y1])
+
+    def link_words(self, element: Object, notes: dict[str, Origin | None]) -> str:
+        origin = self.origin(element)
+        if origin is not None and origin.label:
+            return origin.label
+        annotation = next(k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k)
+        note = notes.get(str(annotation.get("/Dest", "")))
+        if note is not None and note.label:
+            return note.label
+        texts = (self.record.pages[page][mcid].text for page, mcid in self.marked(element))
+        return " ".join("".join(text or "" for text in texts).replace(SOFT_HYPHEN, "").split())
+
+    def rebuild_parent_tree(self) -> None:
+        """Map every marked-content id and annotation to the element that holds it, and nothing else."""
+        pages: dict[int, dict[int, Object]] = {index: {} for index in self.pages.values()}
+        annotations: dict[int, Object] = {}
+        for element, _ in self.walk():
+            for kid in kids_of(element):
+                if isinstance(kid, int):
+                    pages[self.page_of(element)][int(kid)] = element
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+                    annotations[int(kid.Obj.StructParent)] = element
+        nums = Array()
+        for index, by_mcid in sorted(pages.items()):
+            length = max(by_mcid, default=-1) + 1
+            nums.extend(
+                Array([index, self.pdf.make_indirect(Array([by_mcid.get(i) for i in range(length)]))])
+            )
+        for key, element in sorted(annotations.items()):
+            nums.extend(Array([key, element]))
+        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=nums))
+        self.root.ParentTreeNextKey = max([len(pages), *(key + 1 for key in annotations)])
+
+
+# Phrasing elements WeasyPrint tags NonStruct; a Span groups their text without a meaning of its own.
+INLINE = frozenset(["em", "strong", "i", "b", "cite", "q", "abbr", "small"])
+
+
+def index_of(kids: Array, element: Object) -> int:
+    for index, kid in enumerate(kids):
+        if is_element(kid) and kid.objgen == element.objgen:
+            return index
+    raise TaggingError(f"structure element {element.objgen} is not among its parent's kids")
+
+
+def remove_kid(parent: Object, element: Object) -> None:
+    kids = kids_of(parent)
+    del kids[index_of(kids, element)]
+
+
+def rewrite_content(page: pikepdf.Page, index: int, tree: Tree) -> set[int]:
+    """Artifacts for margin and hidden content, /ActualText for text; the ids still marked."""
+    instructions = pikepdf.parse_content_stream(page)
+    painted = painted_ids(instructions)
+    reachable = {mcid for page_index, mcid in tree.reachable() if page_index == index}
+    marked = tree.record.pages.get(index, {})
+    output: list[Any] = []
+    closing: list[int] = []  # per open sequence: how many EMC close it now
+    for instruction in instructions:
+        operands, operator = instruction.operands, str(instruction.operator)
+        if operator in ("BDC", "BMC") and marked_id(operands) is not None:
+            opened = retagged(operands, marked, reachable, painted, tree, index)
+            output.extend(pikepdf.ContentStreamInstruction(o, pikepdf.Operator("BDC")) for o in opened)
+            closing.append(len(opened))
+        elif operator in ("BDC", "BMC"):
+            output.append(instruction)
+            closing.append(1)
+        elif operator == "EMC":
+            output.extend([instruction] * closing.pop())
+        else:
+            output.append(instruction)
+    page.obj.Contents = tree.pdf.make_stream(pikepdf.unparse_content_stream(output))
+    return reachable & set(painted)
+
+
+def marked_id(operands: Any) -> int | None:
+    if len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
+        return int(operands[1].MCID)
+    return None
+
+
+def painted_ids(instructions: list[Any]) -> set[int]:
+    """The marked-content ids whose sequence draws something."""
+    painted: set[int] = set()
+    stack: list[int | None] = []
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        if operator in ("BDC", "BMC"):
+            stack.append(marked_id(instruction.operands))
+        elif operator == "EMC" and stack:
+            stack.pop()
+        elif operator in PAINTING:
+            painted.update(mcid for mcid in stack if mcid is not None)
+    return painted
+
+
+def retagged(
+    operands: Any, marked: dict[int, Marked], reachable: set[int], painted: set[int], tree: Tree, page: int
+) -> list[list[Any]]:
+    """The sequences to open in place of one marked with an id: none for one that draws nothing."""
+    mcid = int(operands[1].MCID)
+    if mcid not in painted:
+        return []
+    info = marked.get(mcid, Marked(None))
+    text = [] if info.text is None else [[Name.Span, Dictionary(ActualText=String(info.text))]]
+    if mcid in reachable and (page, mcid) not in tree.hidden:
+        properties = Dictionary(MCID=mcid)
+        if info.text is not None:
+            properties.ActualText = String(info.text)
+        return [[operands[0], properties]]
+    # Artifacts carry their characters too, in a Span inside (poppler reads /ActualText only there).
+    if not info.margin:
+        return [[Name.Artifact, Dictionary(Type=Name.Layout)], *text]
+    artifact = Dictionary(Type=Name.Pagination)
+    if info.margin.startswith(("@top", "@bottom")):
+        artifact.Subtype = Name.Header if info.margin.startswith("@top") else Name.Footer
+    return [[Name.Artifact, artifact], *text]
