@@ -25,6 +25,7 @@ fails there by name.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ SOFT_HYPHEN = "\u00ad"
 PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
 PSEUDO = "::"
 PT_PER_PX = 0.75
+SPACES = re.compile(r"[ \t\r\n]+")
 PRINT_FLAG = 4
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
@@ -137,13 +139,37 @@ def text_of(box: Any, line_end: bool) -> str | None:
 
     if not isinstance(box, TextBox):
         return None
-    text: str = box.text
+    text: str = untransformed(box)
     added = box.style["hyphenate_character"]
     if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
         return text[: -len(added)] + SOFT_HYPHEN
     if line_end and text and not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
         return text + " "
     return text
+
+
+def untransformed(box: Any) -> str:
+    """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen).
+
+    WeasyPrint keeps only the transformed text; the source is the element's own text, where the
+    box's piece is found again by transforming it character by character.
+    """
+    text: str = box.text
+    if box.style["text_transform"] != "uppercase" or box.element is None:
+        return text
+    source = SPACES.sub(" ", "".join(box.element.itertext()))
+    upper, starts = "", []
+    for index, character in enumerate(source):
+        starts.extend([index] * len(character.upper()))
+        upper += character.upper()
+    added = box.style["hyphenate_character"]
+    piece = text[: -len(added)] if text.endswith(added) else text
+    found = upper.find(piece)
+    if not piece or found < 0:
+        return text
+    end = found + len(piece)
+    original = source[starts[found] : starts[end] if end < len(starts) else len(source)]
+    return original + text[len(piece) :]
 
 
 def origin_of(box: Any) -> Origin:
@@ -314,8 +340,8 @@ class Tree:
         origin = self.origin(element)
         if origin is not None and origin.label:
             return origin.label
-        annotation = next(k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k)
-        note = notes.get(str(annotation.get("/Dest", "")))
+        annotations = [k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k]
+        note = notes.get(str(annotations[0].get("/Dest", ""))) if annotations else None
         if note is not None and note.label:
             return note.label
         texts = (self.record.pages[page][mcid].text for page, mcid in self.marked(element))
