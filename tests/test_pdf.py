@@ -119,15 +119,16 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
 
 
 def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) -> None:
+    # A private-use character: fonts-noto-core (for Devanagari) brings Linear B, so U+10000 has one.
     path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     catalog = polib.pofile(str(path))
-    catalog.find("Economic expansion").msgstr = "Wirtschaftliche \U00010000 Expansion"
+    catalog.find("Economic expansion").msgstr = "Wirtschaftliche \U000f0000 Expansion"
     catalog.save(str(path))
     line = read_catalog(path).find("Economic expansion").linenum
     result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr == (
-        f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: no font has '\U00010000' (U+10000); "
+        f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: no font has '\U000f0000' (U+F0000); "
         "used in “Economic expansion”\n"
     )
     assert not (tmp_path / "out" / "de").exists()
