@@ -14,7 +14,8 @@ Two steps make up for it:
    It wraps WeasyPrint's private `weasyprint.pdf.tags._build_box_tree` and only reads.
 2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
    content become artifacts; every text sequence gets its characters as /ActualText (a line-end
-   hyphen added by hyphenation reads as a soft hyphen); `lang` becomes /Lang where the language
+   hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back,
+   capitals set by `text-transform` read as written); `lang` becomes /Lang where the language
    changes; `role="note"` a Note; list numbers Lbl; link annotations a description in words;
    empty elements go, and the ParentTree is rebuilt so that every marked-content id is reached.
 
