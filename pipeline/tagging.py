@@ -42,6 +42,7 @@ PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*"
 PSEUDO = "::"
 PT_PER_PX = 0.75
 SPACES = re.compile(r"[ \t\r\n]+")
+EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
 PRINT_FLAG = 4
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
@@ -202,9 +203,21 @@ def retag(data: bytes, record: Record) -> bytes:
         tree.describe_links()
         tree.place_figures()
         tree.rebuild_parent_tree()
+        fill_unicode_maps(pdf)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
     return output.getvalue()
+
+
+def fill_unicode_maps(pdf: pikepdf.Pdf) -> None:
+    """No glyph maps to nothing: WeasyPrint maps a cluster's text to its first glyph and `<>` (a
+    syntax error to some readers) to the others, as in Devanagari conjuncts. Those map to U+200B;
+    readers take the cluster's characters from /ActualText, which covers every text sequence."""
+    fonts = {font.objgen: font for page in pdf.pages for font in page.Resources.get("/Font", {}).values()}
+    for font in fonts.values():
+        cmap = font.get("/ToUnicode")
+        if cmap is not None and EMPTY_TARGET.search(data := cmap.read_bytes()):
+            cmap.write(EMPTY_TARGET.sub(rb"\1 <200b>", data))
 
 
 def kids_of(element: Object) -> Array:

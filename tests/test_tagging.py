@@ -372,3 +372,12 @@ def test_devanagari_paragraphs_read_as_written_in_the_structure_tree(hindi_pdf: 
         .msgstr
     )
     assert expected in paragraphs
+
+
+def test_every_glyph_maps_to_some_text(hindi_pdf: Path) -> None:
+    """WeasyPrint maps the later glyphs of a cluster to nothing ('<>'), which some readers reject."""
+    pdf = pikepdf.open(hindi_pdf)
+    for page in pdf.pages:
+        for name, font in page.Resources.Font.items():
+            if "/ToUnicode" in font:
+                assert not re.search(rb"<[0-9a-fA-F]+>[ \t]*<>", font.ToUnicode.read_bytes()), name
