@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ PT_PER_PX = 0.75
 SPACES = re.compile(r"[ \t\r\n]+")
 EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
 PRINT_FLAG = 4
+RECORDING = threading.Lock()
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
 
@@ -86,25 +88,26 @@ def recording() -> Iterator[Record]:
     from weasyprint.formatting_structure.boxes import PageBox
     from weasyprint.pdf import tags
 
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None:
-        raise TaggingError("weasyprint.pdf.tags._build_box_tree is gone: update pipeline/tagging.py")
     record = Record()
+    with RECORDING:  # the wrapper is process-wide: one write_pdf at a time records
+        original = getattr(tags, "_build_box_tree", None)
+        if original is None:
+            raise TaggingError("weasyprint.pdf.tags._build_box_tree is gone: update pipeline/tagging.py")
 
-    def build_box_tree(
-        box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
-    ) -> Any:
-        if isinstance(box, PageBox):  # the first call for a page: all its marked content
-            record.pages[page] = describe_page(box, marked)
-        for element in original(box, parent, pdf, page, nums, annots, marked):
-            record.origins.setdefault(element.number, origin_of(box))
-            yield element
+        def build_box_tree(
+            box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
+        ) -> Any:
+            if isinstance(box, PageBox):  # the first call for a page: all its marked content
+                record.pages[page] = describe_page(box, marked)
+            for element in original(box, parent, pdf, page, nums, annots, marked):
+                record.origins.setdefault(element.number, origin_of(box))
+                yield element
 
-    tags._build_box_tree = build_box_tree
-    try:
-        yield record
-    finally:
-        tags._build_box_tree = original
+        tags._build_box_tree = build_box_tree
+        try:
+            yield record
+        finally:
+            tags._build_box_tree = original
 
 
 def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int, Marked]:

@@ -20,6 +20,7 @@ import pypdfium2
 import pytest
 
 from pipeline.facts import localize, read_facts
+from pipeline.tagging import TaggingError, recording
 
 from .conftest import LOCALES, ROOT, catalog, copy_project, run_cli
 
@@ -381,3 +382,11 @@ def test_every_glyph_maps_to_some_text(hindi_pdf: Path) -> None:
         for name, font in page.Resources.Font.items():
             if "/ToUnicode" in font:
                 assert not re.search(rb"<[0-9a-fA-F]+>[ \t]*<>", font.ToUnicode.read_bytes()), name
+
+
+def test_a_weasyprint_without_the_hook_fails_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.pdf import tags
+
+    monkeypatch.delattr(tags, "_build_box_tree")
+    with pytest.raises(TaggingError, match="_build_box_tree is gone"), recording():
+        pass
