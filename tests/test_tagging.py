@@ -189,9 +189,21 @@ def test_first_page_reads_in_visual_order_without_hidden_text(
     assert str(figure.obj.Alt) == catalog_text(
         locale, "Earth, the Moon and Mars, linked by the paths of spacecraft"
     )
-    headline = catalog_text(locale, "Exploring together")
-    assert flat(top[1].text) == headline.upper() or flat(top[1].text) == headline
+    assert flat(top[1].text) == catalog_text(locale, "Exploring together"), f"{locale}: the headline"
+    intro = catalog_text(locale, INTRO).replace("{agency_count}", placeholders(locale)["agency_count"])
+    assert flat(top[2].text) == intro, f"{locale}: the introduction"
+    assert flat(top[3].text) == "ISECG"
     assert "‐" not in "".join(e.text for e in top), f"{locale}: a hidden or hyphenated title is read"
+
+
+INTRO = (
+    "ISECG is the international forum set up by {agency_count} space agencies to advance the Global "
+    "Exploration Strategy through coordination of their mutual efforts in space exploration."
+)
+
+
+def placeholders(locale: str) -> dict[str, str]:
+    return localize(read_facts(ROOT / "source" / "data.toml"), locale).placeholders
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -320,7 +332,7 @@ def test_text_layer_is_the_translation(built: Path, locale: str, extract: object
     for paragraph in paragraphs:
         assert paragraph in text, f"{locale}: the text layer lacks, character for character: {paragraph!r}"
     assert "\u2010" not in text, f"{locale}: a hyphen reads as U+2010"
-    date = localize(read_facts(ROOT / "source" / "data.toml"), locale).placeholders["framework_date"]
+    date = placeholders(locale)["framework_date"]
     assert "\u00a0" in date and date in text, f"{locale}: the date {date!r} lost its no-break spaces"
     assert "Ex‐ plor‐" not in text and "Ex- plor-" not in text
 
