@@ -14,7 +14,8 @@ Two steps make up for it:
    It wraps WeasyPrint's private `weasyprint.pdf.tags._build_box_tree` and only reads.
 2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
    content become artifacts; every text sequence gets its characters as /ActualText (a line-end
-   hyphen added by hyphenation reads as a soft hyphen); `lang` becomes /Lang where the language
+   hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back,
+   capitals set by `text-transform` read as written); `lang` becomes /Lang where the language
    changes; `role="note"` a Note; list numbers Lbl; link annotations a description in words;
    empty elements go, and the ParentTree is rebuilt so that every marked-content id is reached.
 
@@ -25,6 +26,8 @@ fails there by name.
 from __future__ import annotations
 
 import io
+import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +42,10 @@ SOFT_HYPHEN = "\u00ad"
 PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
 PSEUDO = "::"
 PT_PER_PX = 0.75
+SPACES = re.compile(r"[ \t\r\n]+")
+EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
 PRINT_FLAG = 4
+RECORDING = threading.Lock()
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
 
@@ -82,25 +88,26 @@ def recording() -> Iterator[Record]:
     from weasyprint.formatting_structure.boxes import PageBox
     from weasyprint.pdf import tags
 
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None:
-        raise TaggingError("weasyprint.pdf.tags._build_box_tree is gone: update pipeline/tagging.py")
     record = Record()
+    with RECORDING:  # the wrapper is process-wide: one write_pdf at a time records
+        original = getattr(tags, "_build_box_tree", None)
+        if original is None:
+            raise TaggingError("weasyprint.pdf.tags._build_box_tree is gone: update pipeline/tagging.py")
 
-    def build_box_tree(
-        box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
-    ) -> Any:
-        if isinstance(box, PageBox):  # the first call for a page: all its marked content
-            record.pages[page] = describe_page(box, marked)
-        for element in original(box, parent, pdf, page, nums, annots, marked):
-            record.origins.setdefault(element.number, origin_of(box))
-            yield element
+        def build_box_tree(
+            box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
+        ) -> Any:
+            if isinstance(box, PageBox):  # the first call for a page: all its marked content
+                record.pages[page] = describe_page(box, marked)
+            for element in original(box, parent, pdf, page, nums, annots, marked):
+                record.origins.setdefault(element.number, origin_of(box))
+                yield element
 
-    tags._build_box_tree = build_box_tree
-    try:
-        yield record
-    finally:
-        tags._build_box_tree = original
+        tags._build_box_tree = build_box_tree
+        try:
+            yield record
+        finally:
+            tags._build_box_tree = original
 
 
 def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int, Marked]:
@@ -137,13 +144,37 @@ def text_of(box: Any, line_end: bool) -> str | None:
 
     if not isinstance(box, TextBox):
         return None
-    text: str = box.text
+    text: str = untransformed(box)
     added = box.style["hyphenate_character"]
     if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
         return text[: -len(added)] + SOFT_HYPHEN
     if line_end and text and not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
         return text + " "
     return text
+
+
+def untransformed(box: Any) -> str:
+    """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen).
+
+    WeasyPrint keeps only the transformed text; the source is the element's own text, where the
+    box's piece is found again by transforming it character by character.
+    """
+    text: str = box.text
+    if box.style["text_transform"] != "uppercase" or box.element is None:
+        return text
+    source = SPACES.sub(" ", "".join(box.element.itertext()))
+    upper, starts = "", []
+    for index, character in enumerate(source):
+        starts.extend([index] * len(character.upper()))
+        upper += character.upper()
+    added = box.style["hyphenate_character"]
+    piece = text[: -len(added)] if text.endswith(added) else text
+    found = upper.find(piece)
+    if not piece or found < 0:
+        return text
+    end = found + len(piece)
+    original = source[starts[found] : starts[end] if end < len(starts) else len(source)]
+    return original + text[len(piece) :]
 
 
 def origin_of(box: Any) -> Origin:
@@ -175,9 +206,21 @@ def retag(data: bytes, record: Record) -> bytes:
         tree.describe_links()
         tree.place_figures()
         tree.rebuild_parent_tree()
+        fill_unicode_maps(pdf)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
     return output.getvalue()
+
+
+def fill_unicode_maps(pdf: pikepdf.Pdf) -> None:
+    """No glyph maps to nothing: WeasyPrint maps a cluster's text to its first glyph and `<>` (a
+    syntax error to some readers) to the others, as in Devanagari conjuncts. Those map to U+200B;
+    readers take the cluster's characters from /ActualText, which covers every text sequence."""
+    fonts = {font.objgen: font for page in pdf.pages for font in page.Resources.get("/Font", {}).values()}
+    for font in fonts.values():
+        cmap = font.get("/ToUnicode")
+        if cmap is not None and EMPTY_TARGET.search(data := cmap.read_bytes()):
+            cmap.write(EMPTY_TARGET.sub(rb"\1 <200b>", data))
 
 
 def kids_of(element: Object) -> Array:
@@ -314,8 +357,8 @@ class Tree:
         origin = self.origin(element)
         if origin is not None and origin.label:
             return origin.label
-        annotation = next(k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k)
-        note = notes.get(str(annotation.get("/Dest", "")))
+        annotations = [k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k]
+        note = notes.get(str(annotations[0].get("/Dest", ""))) if annotations else None
         if note is not None and note.label:
             return note.label
         texts = (self.record.pages[page][mcid].text for page, mcid in self.marked(element))

@@ -9,7 +9,7 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
-from pipeline.config import load_project
+from pipeline.config import html_lang, load_project
 from pipeline.html import Renderer
 from pipeline.inputs import read_inputs
 from pipeline.pdf import render_pdf
@@ -33,7 +33,7 @@ def laid_out(root: Path, locale: str) -> Any:
     translator = inputs.translator(locale)
     edition = make_edition(project, inputs, translator)
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
-    return render_pdf(html, project.source_dir, locale).document
+    return render_pdf(html, project.source_dir, locale, html_lang(locale)).document
 
 
 def blocks(document: Any) -> list[Block]:

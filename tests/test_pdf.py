@@ -120,6 +120,7 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
 
 
 def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) -> None:
+    # An unassigned code point: fonts-noto-core (for Devanagari) brings Linear B, so U+10000 has a font.
     path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     catalog = polib.pofile(str(path))
     catalog.find("Economic expansion").msgstr = "Wirtschaftliche \u0378 Expansion"
