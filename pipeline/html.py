@@ -80,6 +80,7 @@ class Edition:
     keywords: str = ""
     mottos: tuple[Motto, ...] = ()
     site_url: str = ""
+    font_faces: Markup = Markup("")
 
     @property
     def dir(self) -> str:
