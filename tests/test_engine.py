@@ -148,7 +148,14 @@ def test_workflow_runs_the_documented_commands() -> None:
     for command in ("brochure extract --check", "brochure update --check", "brochure check --strict"):
         assert command in check
     matrix = workflow["jobs"]["build"]["strategy"]["matrix"]["locale"]
-    assert matrix == list(LOCALES)
+    assert matrix == "${{ fromJSON(needs.locales.outputs.locales) }}"
+    assert any("pipeline/matrix.py" in run for run in steps["locales"])
+    printed = subprocess.run(
+        [sys.executable, "pipeline/matrix.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert printed == f"locales={json.dumps(list(LOCALES))}\n"
+    for job in ("build", "assemble"):
+        assert any("make system" in run for run in steps[job]), job
     assert any("brochure build -l ${{ matrix.locale }}" in run for run in steps["build"])
     assert any("brochure assemble" in run for run in steps["assemble"])
     readme = (ROOT / "README.md").read_text()
