@@ -80,7 +80,7 @@ class Edition:
     keywords: str = ""
     mottos: tuple[Motto, ...] = ()
     site_url: str = ""
-    font_faces: Markup = Markup("")
+    fonts_stylesheet: str = ""
 
     @property
     def dir(self) -> str:

@@ -30,7 +30,7 @@ from .layout import LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
 from .reports import LOCALE_REPORT, LocaleReport, to_json
 from .translate import Translator
-from .webfonts import WebFont, font_face_rules, web_fonts
+from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
 
 PREVIEW_FOLDER = "preview"
 WEBFONTS_FOLDER = "webfonts"
@@ -96,13 +96,15 @@ def write_page(
     edition.asset_prefix = "../assets/"
     fonts = web_fonts(inputs.fonts, renderer.render("page.html", edition=edition))
     write_fonts(folder / WEBFONTS_FOLDER, fonts)
-    edition.font_faces = font_face_rules(fonts, f"{WEBFONTS_FOLDER}/")
+    edition.fonts_stylesheet = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
     write_text_atomic(folder / "index.html", renderer.render("page.html", edition=edition))
 
 
 def write_fonts(folder: Path, fonts: list[WebFont]) -> None:
+    """The subsets and the stylesheet of their @font-face rules, beside them."""
     for font in fonts:
         write_atomic(folder / font.face.file_name, font.data)
+    write_text_atomic(folder / FONTS_STYLESHEET, font_face_rules(fonts))
     names = {font.face.file_name for font in fonts}
     for stale in folder.glob("*.woff2"):
         if stale.name not in names:

@@ -18,7 +18,7 @@ from .files import write_atomic, write_text_atomic
 from .html import PdfInfo, Renderer
 from .inputs import Inputs
 from .reports import LocaleReport, read_locale_report
-from .webfonts import font_face_rules, web_fonts
+from .webfonts import FONTS_STYLESHEET, font_face_rules, web_fonts
 
 WEBFONTS_FOLDER = "webfonts"
 
@@ -48,14 +48,15 @@ def chooser_page(project: Project, out: Path, inputs: Inputs, editions: list[dic
         "editions": editions,
         "source": {"lang": project.source_locale},
         "site_url": project.site_url,
-        "font_faces": "",
+        "fonts_stylesheet": "",
     }
     fonts = web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
     for font in fonts:
         path = out / WEBFONTS_FOLDER / font.face.file_name
         if not path.is_file() or path.read_bytes() != font.data:
             write_atomic(path, font.data)
-    context["font_faces"] = font_face_rules(fonts, f"{WEBFONTS_FOLDER}/")
+    write_if_changed(out / WEBFONTS_FOLDER / FONTS_STYLESHEET, font_face_rules(fonts))
+    context["fonts_stylesheet"] = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
     return renderer.render("chooser.html", **context)
 
 

@@ -16,8 +16,6 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from markupsafe import Markup
-
 from .errors import BrochureError, line_of
 from .files import read_toml
 from .subset import subset_woff2
@@ -25,6 +23,7 @@ from .subset import subset_woff2
 # Generated content that the stylesheets add to the text: quotation marks, list counters, the
 # footnote's asterisk and the separators; present or not, they cost a few glyphs.
 GENERATED = "0123456789*,.:;–—‘’“”«»„‚「」『』"
+FONTS_STYLESHEET = "fonts.css"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,15 +166,16 @@ def web_fonts(fonts: FontSet, html: str) -> list[WebFont]:
     ]
 
 
-def font_face_rules(fonts: list[WebFont], folder: str) -> Markup:
+def font_face_rules(fonts: list[WebFont]) -> str:
+    """The stylesheet that loads `fonts`, kept beside them (FONTS_STYLESHEET)."""
     rules = [
         f'@font-face {{ font-family: "{font.face.family}"; font-weight: {font.face.weight}; '
         f"font-style: {font.face.style}; font-display: swap; "
-        f'src: url("{folder}{font.face.file_name}") format("woff2"); '
+        f'src: url("{font.face.file_name}") format("woff2"); '
         f"unicode-range: {unicode_range(font.characters)}; }}"
         for font in fonts
     ]
-    return Markup("\n".join(rules))
+    return "\n".join(rules) + "\n"
 
 
 def unicode_range(characters: str) -> str:

@@ -18,8 +18,10 @@ FONT_URL = re.compile(r'url\("([^"]+\.woff2)"\)')
 
 
 def page_fonts(page: Path) -> list[Path]:
-    html = page.read_text(encoding="utf-8")
-    return [page.parent / url for url in FONT_URL.findall(html)]
+    """The font files of the stylesheet the page links in its webfonts/ folder."""
+    assert '<link rel="stylesheet" href="webfonts/fonts.css">' in page.read_text(encoding="utf-8")
+    stylesheet = page.parent / "webfonts" / "fonts.css"
+    return [stylesheet.parent / url for url in FONT_URL.findall(stylesheet.read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("locale", LOCALES)

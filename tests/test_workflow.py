@@ -102,7 +102,7 @@ def test_msgcat_changes_nothing(name: str) -> None:
     ("locale", "plural_forms"),
     [
         ("pl", "nplurals=3;"),
-        ("ja", "nplurals=1;"),
+        ("th", "nplurals=1;"),
         ("pt_BR", "nplurals=2;"),
         ("ar", "nplurals=6;"),
     ],
