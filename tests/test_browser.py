@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from pipeline.config import html_lang
+
 from .conftest import LOCALES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -102,7 +104,7 @@ def test_page_loads_cleanly_offline(browser: Any, site: str, artifacts: Path, lo
     page.goto(f"{site}/{locale}/index.html", wait_until="networkidle")
     assert errors == []
     assert requests and all(url.startswith(site) for url in requests), requests
-    assert page.evaluate("document.documentElement.lang") == locale
+    assert page.evaluate("document.documentElement.lang") == html_lang(locale)
     page.screenshot(path=str(artifacts / f"page-{locale}.png"), full_page=True)
     assert (artifacts / f"page-{locale}.png").stat().st_size > 10_000
     page.close()
@@ -129,7 +131,7 @@ def test_headings_alt_text_and_contrast(browser: Any, site: str, locale: str) ->
     assert page.evaluate("[...document.images].every(image => image.alt.trim().length > 0)")
     assert page.evaluate(CONTRAST) == []
     alternates = page.evaluate("[...document.querySelectorAll('link[rel=alternate]')].map(l => l.hreflang)")
-    assert sorted(alternates) == sorted(LOCALES)
+    assert sorted(alternates) == sorted([*map(html_lang, LOCALES), "x-default"])
     page.close()
 
 
