@@ -6,8 +6,10 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 # Pango renders the text; HarfBuzz's subsetter embeds only the glyphs used; msgfmt referees catalogs;
-# Noto Sans CJK (SC, JP, KR) and Noto Sans Devanagari set the scripts that Lato lacks.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk fonts-noto-core
+# Noto Sans CJK (SC, JP, KR) and Noto Sans Devanagari set the scripts that Lato lacks; fontconfig's
+# fc-match finds their files for the web pages' subsets.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk fonts-noto-core \
+	fontconfig
 
 .PHONY: build test system clean
 
