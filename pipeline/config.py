@@ -44,6 +44,10 @@ class Project:
         return self.source_dir / "layout.toml"
 
     @property
+    def fonts_path(self) -> Path:
+        return self.source_dir / "fonts.toml"
+
+    @property
     def templates_dir(self) -> Path:
         return self.source_dir / "templates"
 

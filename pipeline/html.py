@@ -80,6 +80,7 @@ class Edition:
     keywords: str = ""
     mottos: tuple[Motto, ...] = ()
     site_url: str = ""
+    fonts_stylesheet: str = ""
 
     @property
     def dir(self) -> str:

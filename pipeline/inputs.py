@@ -14,6 +14,7 @@ from .layout import Budget, read_budget
 from .pseudo import pseudo_entries
 from .source import Document, read_document
 from .translate import Translator
+from .webfonts import FontSet, read_fonts
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Inputs:
     mottos: tuple[Motto, ...]
     created: datetime
     budget: Budget
+    fonts: FontSet
 
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
@@ -49,6 +51,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
         mottos=mottos(project, document, translators),
         created=source_date(project),
         budget=read_budget(project.layout_path),
+        fonts=read_fonts(project.fonts_path),
     )
 
 

@@ -31,8 +31,10 @@ from .options import BuildOptions, Format, Progress
 from .pdf import Problem
 from .reports import LOCALE_REPORT, LocaleReport, to_json
 from .translate import Translator
+from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
 
 PREVIEW_FOLDER = "preview"
+WEBFONTS_FOLDER = "webfonts"
 _worker_events: Progress | None = None
 
 
@@ -77,11 +79,7 @@ def build_locale(
             report = replace(report, note=layout_note)
     if Format.HTML in options.formats:
         notify(locale, "html")
-        edition.asset_prefix = "../assets/"
-        write_text_atomic(
-            folder / "index.html",
-            Renderer(project.templates_dir, translator).render("page.html", edition=edition),
-        )
+        write_page(project, inputs, translator, edition, folder)
     report = replace(
         report,
         pages=edition.pdf.pages,
@@ -92,6 +90,29 @@ def build_locale(
     write_text_atomic(folder / LOCALE_REPORT, to_json(report))
     notify(locale, "done")
     return report
+
+
+def write_page(
+    project: Project, inputs: Inputs, translator: Translator, edition: Edition, folder: Path
+) -> None:
+    """The web page, and the WOFF2 subsets of the characters it sets, which its <style> loads."""
+    renderer = Renderer(project.templates_dir, translator)
+    edition.asset_prefix = "../assets/"
+    fonts = web_fonts(inputs.fonts, renderer.render("page.html", edition=edition))
+    write_fonts(folder / WEBFONTS_FOLDER, fonts)
+    edition.fonts_stylesheet = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
+    write_text_atomic(folder / "index.html", renderer.render("page.html", edition=edition))
+
+
+def write_fonts(folder: Path, fonts: list[WebFont]) -> None:
+    """The subsets and the stylesheet of their @font-face rules, beside them."""
+    for font in fonts:
+        write_atomic(folder / font.face.file_name, font.data)
+    write_text_atomic(folder / FONTS_STYLESHEET, font_face_rules(fonts))
+    names = {font.face.file_name for font in fonts}
+    for stale in folder.glob("*.woff2"):
+        if stale.name not in names:
+            stale.unlink()
 
 
 def render_print(

@@ -18,8 +18,12 @@ from .files import write_atomic, write_text_atomic
 from .html import PdfInfo, Renderer
 from .inputs import Inputs
 from .reports import LocaleReport, read_locale_report
+from .webfonts import FONTS_STYLESHEET, font_face_rules, web_fonts
 
-STATIC_FOLDERS = ("styles", "assets", "fonts")
+WEBFONTS_FOLDER = "webfonts"
+
+# Pages load fonts as WOFF2 subsets made for each (webfonts/), never source/fonts' whole files.
+STATIC_FOLDERS = ("styles", "assets")
 REPORT_TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -30,14 +34,30 @@ def assemble(project: Project, out: Path, inputs: Inputs) -> None:
     reports = [report for locale in project.all_locales if (report := read_locale_report(out, locale))]
     published = [report for report in reports if report.published]
     editions = [chooser_entry(project, inputs, report) for report in published]
-    chooser = Renderer(project.templates_dir, None).render(
-        "chooser.html", editions=editions, source={"lang": project.source_locale}, site_url=project.site_url
-    )
-    write_if_changed(out / "index.html", chooser)
+    write_if_changed(out / "index.html", chooser_page(project, out, inputs, editions))
     payload = {"created": inputs.created.isoformat(), "locales": [asdict(report) for report in reports]}
     write_if_changed(out / "report.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     write_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()))
     append_step_summary(reports)
+
+
+def chooser_page(project: Project, out: Path, inputs: Inputs, editions: list[dict[str, object]]) -> str:
+    """The language chooser, with the WOFF2 subsets of its ten languages' names and titles."""
+    renderer = Renderer(project.templates_dir, None)
+    context: dict[str, object] = {
+        "editions": editions,
+        "source": {"lang": project.source_locale},
+        "site_url": project.site_url,
+        "fonts_stylesheet": "",
+    }
+    fonts = web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
+    for font in fonts:
+        path = out / WEBFONTS_FOLDER / font.face.file_name
+        if not path.is_file() or path.read_bytes() != font.data:
+            write_atomic(path, font.data)
+    write_if_changed(out / WEBFONTS_FOLDER / FONTS_STYLESHEET, font_face_rules(fonts))
+    context["fonts_stylesheet"] = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
+    return renderer.render("chooser.html", **context)
 
 
 def chooser_entry(project: Project, inputs: Inputs, report: LocaleReport) -> dict[str, object]:

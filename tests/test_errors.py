@@ -138,3 +138,21 @@ def test_catalog_of_a_locale_that_is_not_configured(
     assert_clean_failure(result.stderr, result.returncode, "pyproject.toml")
     assert "add it to [tool.brochure] locales" in result.stderr
     assert files_under(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('locales = ["de", "xx_QQ"]', "'xx_QQ' is not a CLDR locale"),
+        ('site-url = "www.example.org"', "site-url must be an absolute http(s) URL"),
+    ],
+)
+def test_bad_configuration_is_one_line_exit_2(project: Path, setting: str, message: str) -> None:
+    settings = project / "pyproject.toml"
+    key = setting.split(" = ")[0]
+    text = re.sub(rf"(?m)^{re.escape(key)} = .*$", setting, settings.read_text(encoding="utf-8"))
+    settings.write_text(text, encoding="utf-8")
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stderr.startswith("pyproject.toml:")

@@ -11,6 +11,7 @@ import polib
 import pytest
 
 from pipeline.catalogs import read_catalog
+from pipeline.config import html_lang
 
 from .conftest import LOCALES, ROOT, run_cli
 
@@ -32,7 +33,7 @@ def pdfs(built: Path) -> dict[str, pikepdf.Pdf]:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_pdf_is_tagged_with_language_and_title(pdfs: dict[str, pikepdf.Pdf], locale: str) -> None:
     pdf = pdfs[locale]
-    assert str(pdf.Root.Lang) == locale
+    assert str(pdf.Root.Lang) == html_lang(locale)
     assert pdf.Root.MarkInfo.Marked is True
     assert "/StructTreeRoot" in pdf.Root
     assert str(pdf.docinfo["/Title"]) == title_of(locale)

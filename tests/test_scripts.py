@@ -98,3 +98,20 @@ def test_russian_and_ukrainian_hyphenate_within_limits(documents: dict[str, Any]
         head = re.search(r"(\w+)[\u2010-]$", before.rstrip())
         tail = re.match(r"\w+", after)
         assert head and len(head[1]) >= 3 and tail and len(tail[0]) >= 3, (before[-12:], after[:12])
+
+
+@pytest.mark.parametrize("locale", CJK)
+def test_latin_and_cyrillic_passages_of_cjk_editions_are_set_in_lato(
+    documents: dict[str, Any], locale: str
+) -> None:
+    """Other languages' mottos name their own language, and so their own face."""
+    families = {
+        str(box.style["lang"]): box.style["font_family"][0]
+        for page in documents[locale].pages
+        for box in page._page_box.descendants()
+        if isinstance(box, boxes.TextBox) and box.text.strip()
+    }
+    latin = {
+        lang: family for lang, family in families.items() if lang[:2] in ("en", "de", "fr", "it", "ru", "uk")
+    }
+    assert len(latin) == 6 and set(latin.values()) == {"Lato"}, latin

@@ -1,0 +1,190 @@
+"""Turn one web page's text into the WOFF2 fonts it needs and the @font-face rules that load them.
+
+Each language's text goes to the first family of its stack (source/fonts.toml) that has the
+character, as a browser's fallback would; every face of that family is cut to those characters,
+and its rule declares them as its `unicode-range`, so a browser fetches a face only for the
+characters it really sets in it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import BrochureError, line_of
+from .files import read_toml
+from .subset import subset_woff2
+
+# Generated content that the stylesheets add to the text: quotation marks, list counters, the
+# footnote's asterisk and the separators; present or not, they cost a few glyphs.
+GENERATED = "0123456789*,.:;–—‘’“”«»„‚「」『』"
+FONTS_STYLESHEET = "fonts.css"
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    family: str
+    weight: int
+    style: str
+    path: Path
+    index: int
+
+    @property
+    def file_name(self) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.family.lower()).strip("-")
+        return f"{slug}-{self.weight}{'-italic' if self.style == 'italic' else ''}.woff2"
+
+
+@dataclass(frozen=True, slots=True)
+class FontSet:
+    """The faces web pages may load, and each language's stack of families."""
+
+    faces: tuple[Face, ...]
+    stacks: dict[str, tuple[str, ...]]
+
+    def stack(self, lang: str) -> tuple[str, ...]:
+        language = lang.split("-")[0].lower()
+        return self.stacks.get(language, self.stacks["default"])
+
+    def family(self, name: str) -> tuple[Face, ...]:
+        return tuple(face for face in self.faces if face.family == name)
+
+
+@dataclass(frozen=True, slots=True)
+class WebFont:
+    face: Face
+    characters: str
+    data: bytes
+
+
+def read_fonts(path: Path) -> FontSet:
+    text, data = read_toml(path, "the web pages' fonts")
+    stacks = data.get("stacks")
+    faces = data.get("faces")
+    if not isinstance(stacks, dict) or "default" not in stacks or not isinstance(faces, list):
+        raise BrochureError(path, 1, "needs a [stacks] table with 'default' and [[faces]] entries")
+    found = tuple(read_face(path, text, entry) for entry in faces)
+    families = {face.family for face in found}
+    for name in {family for stack in stacks.values() for family in stack} - families:
+        raise BrochureError(path, line_of(text, name), f"stack names '{name}', which no [[faces]] entry has")
+    return FontSet(found, {str(key): tuple(value) for key, value in stacks.items()})
+
+
+def read_face(path: Path, text: str, entry: dict[str, object]) -> Face:
+    family, weight = str(entry.get("family", "")), entry.get("weight", 400)
+    style = str(entry.get("style", "normal"))
+    if not family or not isinstance(weight, int):
+        raise BrochureError(path, line_of(text, "[[faces]]"), "each face needs a family and a numeric weight")
+    if "file" in entry:
+        return Face(family, weight, style, path.parent / str(entry["file"]), 0)
+    system = str(entry.get("system", ""))
+    font_path, index = installed_font(system, path, line_of(text, system or family))
+    return Face(family, weight, style, font_path, index)
+
+
+@cache
+def installed_font(pattern: str, path: Path, line: int) -> tuple[Path, int]:
+    """The file and face index fontconfig finds for `pattern`, if it is that family."""
+    wanted = pattern.split(":")[0]
+    result = subprocess.run(
+        ["fc-match", "--format=%{file}|%{index}|%{family}", pattern], capture_output=True, text=True
+    )
+    file, _, rest = result.stdout.partition("|")
+    index, _, families = rest.partition("|")
+    if result.returncode != 0 or wanted not in families.split(","):
+        raise BrochureError(path, line, f"font '{wanted}' is not installed; 'make system' installs it")
+    return Path(file), int(index or 0)
+
+
+class _TextByLanguage(HTMLParser):
+    """The characters of a page's body, grouped by the language of the element they are in."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.langs: list[tuple[str, str]] = []
+        self.text: dict[str, set[str]] = defaultdict(set)
+        self.in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        inherited = self.langs[-1][1] if self.langs else ""
+        self.in_body = self.in_body or tag == "body"
+        if tag not in VOID_ELEMENTS:
+            self.langs.append((tag, dict(attrs).get("lang") or inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.langs and self.langs.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if self.in_body and self.langs:
+            self.text[self.langs[-1][1]].update(data)
+
+
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"})
+
+
+def text_by_language(html: str) -> dict[str, str]:
+    parser = _TextByLanguage()
+    parser.feed(html)
+    return {lang: "".join(sorted(chars)) for lang, chars in parser.text.items()}
+
+
+@cache
+def coverage(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def assign(fonts: FontSet, texts: dict[str, str]) -> dict[str, set[str]]:
+    """Which characters each family sets: the first of the language's stack that has them."""
+    chosen: dict[str, set[str]] = defaultdict(set)
+    for lang, text in texts.items():
+        wanted = {c for c in text + text.upper() + GENERATED if not c.isspace()} | {" ", "\u00a0"}
+        for family in fonts.stack(lang):
+            faces = fonts.family(family)
+            has = coverage(faces[0].path, faces[0].index)
+            found = {c for c in wanted if ord(c) in has}
+            chosen[family] |= found
+            wanted -= found
+    return chosen
+
+
+def web_fonts(fonts: FontSet, html: str) -> list[WebFont]:
+    """Every face the page needs, cut to the characters it sets in that face."""
+    chosen = assign(fonts, text_by_language(html))
+    return [
+        WebFont(face, characters, subset_woff2(face.path, face.index, characters))
+        for face in fonts.faces
+        if (characters := "".join(sorted(chosen.get(face.family, ()))))
+    ]
+
+
+def font_face_rules(fonts: list[WebFont]) -> str:
+    """The stylesheet that loads `fonts`, kept beside them (FONTS_STYLESHEET)."""
+    rules = [
+        f'@font-face {{ font-family: "{font.face.family}"; font-weight: {font.face.weight}; '
+        f"font-style: {font.face.style}; font-display: swap; "
+        f'src: url("{font.face.file_name}") format("woff2"); '
+        f"unicode-range: {unicode_range(font.characters)}; }}"
+        for font in fonts
+    ]
+    return "\n".join(rules) + "\n"
+
+
+def unicode_range(characters: str) -> str:
+    """`U+20-22,U+41`: the code points of `characters`, consecutive ones merged."""
+    points = sorted({ord(c) for c in characters})
+    spans: list[list[int]] = []
+    for point in points:
+        if spans and point == spans[-1][1] + 1:
+            spans[-1][1] = point
+        else:
+            spans.append([point, point])
+    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in spans)

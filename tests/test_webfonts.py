@@ -1,0 +1,77 @@
+"""Web pages load light fonts: WOFF2 subsets of what each page sets, within the weight budget."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from pipeline.webfonts import read_fonts, text_by_language, unicode_range
+
+from .conftest import LOCALES, ROOT, catalog
+
+KIB = 1024
+CJK = ("zh", "ja", "ko")
+FONT_URL = re.compile(r'url\("([^"]+\.woff2)"\)')
+
+
+def page_fonts(page: Path) -> list[Path]:
+    """The font files of the stylesheet the page links in its webfonts/ folder."""
+    assert '<link rel="stylesheet" href="webfonts/fonts.css">' in page.read_text(encoding="utf-8")
+    stylesheet = page.parent / "webfonts" / "fonts.css"
+    return [stylesheet.parent / url for url in FONT_URL.findall(stylesheet.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_page_fonts_stay_within_budget(built: Path, locale: str) -> None:
+    fonts = page_fonts(built / locale / "index.html")
+    assert fonts and all(path.read_bytes()[:4] == b"wOF2" for path in fonts)
+    budget = 1024 * KIB if locale.startswith(CJK) else 400 * KIB
+    assert sum(path.stat().st_size for path in fonts) <= budget
+
+
+def test_no_page_loads_whole_font_files(built: Path) -> None:
+    pages = [built / "index.html", *(built / locale / "index.html" for locale in LOCALES)]
+    screen = built / "styles" / "screen.css"
+    imported = re.findall(r'@import url\("([^"]+)"\)', screen.read_text(encoding="utf-8"))
+    for path in [*pages, screen, *(screen.parent / name for name in imported)]:
+        assert ".ttf" not in path.read_text(encoding="utf-8"), path
+    assert not (built / "fonts").exists()
+
+
+@pytest.mark.parametrize("locale", [locale for locale in LOCALES if locale.startswith(CJK)] + ["ru"])
+def test_subsets_hold_every_character_of_their_page(built: Path, locale: str) -> None:
+    page = built / locale / "index.html"
+    covered: set[int] = set()
+    for path in page_fonts(page):
+        covered |= set(TTFont(path).getBestCmap())
+    texts = text_by_language(page.read_text(encoding="utf-8"))
+    missing = {c for text in texts.values() for c in text if not c.isspace() and ord(c) not in covered}
+    assert missing == set()
+
+
+def test_chooser_loads_subsets_of_every_script(built: Path) -> None:
+    fonts = page_fonts(built / "index.html")
+    families = {str(TTFont(path)["name"].getDebugName(1)) for path in fonts}
+    assert {
+        "Lato",
+        "Noto Sans CJK SC",
+        "Noto Sans CJK JP",
+        "Noto Sans CJK KR",
+        "Noto Sans Devanagari",
+    } <= families
+
+
+def test_unicode_range_merges_neighbours() -> None:
+    assert unicode_range("ECAB ") == "U+20,U+41-43,U+45"
+
+
+@pytest.mark.parametrize("locale", ["ru", "uk"])
+def test_lato_has_every_letter_of_the_cyrillic_editions(locale: str) -> None:
+    lato = read_fonts(ROOT / "source" / "fonts.toml").family("Lato")
+    for face in lato:
+        cmap = TTFont(face.path).getBestCmap()
+        text = "".join(entry.msgstr + entry.msgstr.upper() for entry in catalog(locale))
+        assert {c for c in text if not c.isspace() and ord(c) not in cmap} == set(), face.path.name
