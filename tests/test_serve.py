@@ -32,7 +32,9 @@ CATALOG = Path("locales/de/LC_MESSAGES/brochure.po")
 HEADLINE = "Exploring together"  # the cover headline: a segment, <h1 data-msg=...>
 TITLE = "Exploring Together"  # a UI string: the page's <title>
 INTRO = "ISECG is the international forum set up by"  # the cover's introduction starts so
-SAVE_TO_PAGE_SECONDS = 2.0
+# How long a test waits for the page to follow a save before it fails: a bound against hanging,
+# not a speed requirement (the preview's speed is measured in bench/, never asserted here).
+SAVE_TO_PAGE_SECONDS = 30.0
 STARTUP_SECONDS = 30.0
 # Debian's Chromium; CHROMIUM_PATH names another build of it.
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -243,7 +245,7 @@ def test_page_follows_catalog_edits(preview: Server) -> None:
     assert stream.getheader("Content-Type") == "text/event-stream"
     try:
         set_translation(preview.catalog, HEADLINE, new)
-        elapsed = eventually(
+        eventually(
             lambda: f">{new}</h1>" in text(preview.page_url),
             SAVE_TO_PAGE_SECONDS,
             "the new headline",
@@ -252,7 +254,6 @@ def test_page_follows_catalog_edits(preview: Server) -> None:
     finally:
         events.close()
     assert b"event: reload\n" in lines
-    print(f"save to updated page (HTTP): {elapsed:.2f} s")
 
 
 def test_broken_catalog_shows_its_error_and_recovers(preview: Server) -> None:
@@ -400,7 +401,6 @@ def test_in_the_browser(project: Path) -> None:
 
         # A saved translation shows up without anyone touching the browser.
         new = "Gemeinsam zu Mond und Mars"
-        started = time.perf_counter()
         set_translation(catalog, HEADLINE, new)
         page.wait_for_function(
             "([key, text]) => document.querySelector(`main [data-msg='${key}']`)?.textContent === text",
@@ -408,9 +408,6 @@ def test_in_the_browser(project: Path) -> None:
             timeout=SAVE_TO_PAGE_SECONDS * 1000,
             polling=20,
         )
-        elapsed = time.perf_counter() - started
-        print(f"\nsave to updated page in Chromium: {elapsed:.2f} s")
-        assert elapsed < SAVE_TO_PAGE_SECONDS
         assert page.url == server.page_url
 
         # Translator mode, from the keyboard: statuses outlined, a segment's catalog line on focus.
