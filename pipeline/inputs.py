@@ -9,6 +9,7 @@ from .catalogs import plural_rule_of, published_entries, read_catalog
 from .clock import source_date
 from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
+from .glossary import Vocabulary, glossary_path, read_vocabulary
 from .html import Motto, Renderer, headline_msgid
 from .layout import Budget, read_budget
 from .pseudo import pseudo_entries
@@ -26,6 +27,7 @@ class Inputs:
     mottos: tuple[Motto, ...]
     created: datetime
     budget: Budget
+    vocabulary: Vocabulary
 
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
@@ -49,6 +51,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
         mottos=mottos(project, document, translators),
         created=source_date(project),
         budget=read_budget(project.layout_path),
+        vocabulary=read_vocabulary(glossary_path(project), facts, project.locales),
     )
 
 

@@ -38,6 +38,7 @@ from .catalogs import published_entries, read_catalog
 from .checks import catalog_stats, check_catalog
 from .config import Project, load_project
 from .errors import BrochureError, UsageError
+from .glossary import load_vocabulary
 from .html import language_name, segment_key
 from .source import Segment, read_document
 from .translate import Status, Translator
@@ -161,7 +162,13 @@ def failed_snapshot(root: Path, locale: str, generation: int, errors: tuple[str,
         project = load_project(root)
         catalog = project.catalog_path(locale)
         if catalog.is_file():
-            found = check_catalog(catalog, project.template_path, locale, project.publish_threshold)
+            found = check_catalog(
+                catalog,
+                project.template_path,
+                locale,
+                project.publish_threshold,
+                vocabulary=load_vocabulary(project),
+            )
             findings = tuple(str(finding) for finding in found)
     except BrochureError:
         pass  # the errors above already say why the catalog cannot be checked
