@@ -14,14 +14,14 @@ from pipeline.catalogs import read_catalog
 
 from .conftest import LOCALES, ROOT, run_cli
 
-TITLES = {"en": "Exploring Together"}
+TITLES = {"en": "Exploring together"}
 
 
 def title_of(locale: str) -> str:
     if locale in TITLES:
         return TITLES[locale]
     catalog = polib.pofile(str(ROOT / "locales" / locale / "LC_MESSAGES" / "brochure.po"))
-    return catalog.find("Exploring Together").msgstr
+    return catalog.find("Exploring together", msgctxt="brochure title").msgstr
 
 
 @pytest.fixture(scope="module")
