@@ -15,7 +15,7 @@ from jinja2.ext import babel_extract as jinja_extract
 from .config import Project
 from .facts import PLACEHOLDERS
 from .files import write_text_atomic
-from .glossary import EMPTY, Vocabulary, load_vocabulary
+from .glossary import EMPTY, Vocabulary, glossary_path, load_vocabulary
 from .gnu import WRAP_WIDTH, format_catalog
 from .markup import PLACEHOLDER
 from .source import Document, parse_document, read_document
@@ -46,7 +46,9 @@ class Message:
 def extract_messages(project: Project) -> list[Message]:
     """All messages in source order: the brochure's segments, then each template's UI strings."""
     messages: dict[tuple[str, str], Message] = {}
-    vocabulary = load_vocabulary(project)
+    # The notes are a courtesy: a project without a glossary (a scenario of the tests, a new
+    # brochure) extracts without them, and `check` names the missing file.
+    vocabulary = load_vocabulary(project) if glossary_path(project).is_file() else EMPTY
     document = read_document(project.brochure_path)
     for line, msgid, plural, comments in document_messages(document, vocabulary):
         _collect(messages, project.relative(project.brochure_path), line, Message(msgid, plural), comments)

@@ -272,8 +272,8 @@ def heading_comment(level: int, context: _Context) -> str:
             "sentence case; at most two lines, about 80 characters, no final full stop"
         )
     return (
-        f"Subheading in section “{context.section}”: the name of an ISECG document (see the "
-        "glossary); at most two lines, about 70 characters, no final full stop"
+        f"Subheading in section “{context.section}”: at most two lines, about 70 characters, "
+        "no final full stop"
     )
 
 
@@ -310,8 +310,8 @@ def text_comment(where: str, context: _Context) -> str:
         return f"Footnote in {where}, at the foot of the last page, for the link marked in its text"
     if context.in_list:
         return (
-            f"Numbered list item {context.items} in {where}: one of the five themes, in a narrow "
-            "box; a short phrase, at most about 45 characters, no final full stop"
+            f"Numbered list item {context.items} in {where}, in a narrow box: a short phrase, at "
+            "most about 45 characters, no final full stop"
         )
     if context.paragraphs == 1:
         return (
