@@ -75,15 +75,22 @@ def document_messages(
         yield segment.line, segment.msgid, "", [segment.comment, *notes]
 
 
+KEEP_NOTE, GLOSSARY_NOTE = "Keep as written, never translated: ", "Glossary (source/glossary.toml): "
+
+
 def vocabulary_notes(msgid: str, vocabulary: Vocabulary) -> list[str]:
     """Name what stays as written and the glossary's terms, so the translator knows before `check`."""
     notes = []
     if names := vocabulary.verbatim_in(msgid):
-        notes.append(f"Keep as written, never translated: {', '.join(names)}")
+        notes.append(KEEP_NOTE + ", ".join(names))
     if terms := vocabulary.terms_in(msgid):
-        listed = ", ".join(f"“{term.english[0]}”" for term in terms)
-        notes.append(f"Glossary (source/glossary.toml): {listed}")
+        notes.append(GLOSSARY_NOTE + ", ".join(f"“{term.english[0]}”" for term in terms))
     return notes
+
+
+def is_vocabulary_note(comment: str) -> bool:
+    """Notes on names and terms go last, after every note on where the message appears."""
+    return comment.startswith((KEEP_NOTE, GLOSSARY_NOTE))
 
 
 def placeholder_notes(msgid: str) -> list[str]:
@@ -130,7 +137,7 @@ def build_template(project: Project, messages: list[Message], created: str) -> p
             msgid=message.msgid,
             msgstr="",
             occurrences=[(path, str(line)) for path, line in message.references],
-            comment="\n".join(message.comments),
+            comment="\n".join(sorted(message.comments, key=is_vocabulary_note)),
             msgctxt=message.msgctxt or None,
         )
         if message.msgid_plural:
