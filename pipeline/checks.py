@@ -17,6 +17,7 @@ from babel.messages.plurals import get_plural
 
 from .catalogs import plural_rule_of, read_catalog
 from .errors import display_path
+from .glossary import EMPTY, Vocabulary
 from .markup import PLACEHOLDER, markup_signature, placeholders, plain_text
 from .translate import Status, printf_names
 
@@ -94,15 +95,18 @@ class CatalogContext:
     text: str  # the catalog file, to cite header lines
     locale: str
     threshold: float
+    vocabulary: Vocabulary = EMPTY
 
 
 # An entry's text: (source, translation, locale) -> one message per problem.
 TextCheck = Callable[[str, str, str], Iterator[str]]
+# An entry's text measured against the project's vocabulary: the glossary and untranslated names.
+TermCheck = Callable[[str, str, str, Vocabulary], Iterator[str]]
 # An entry as a whole: (entry, locale) -> messages.
 EntryCheck = Callable[[polib.POEntry, str], Iterator[str]]
 # The catalog as a whole -> (line, message) pairs.
 CatalogCheck = Callable[[CatalogContext], Iterator[tuple[int, str]]]
-F = TypeVar("F", TextCheck, EntryCheck, CatalogCheck)
+F = TypeVar("F", TextCheck, TermCheck, EntryCheck, CatalogCheck)
 V = TypeVar("V")
 
 
@@ -117,22 +121,14 @@ class Check(Generic[F]):
 # ---------------------------------------------------------------- vocabulary
 
 NO_BREAK_SPACES = "\u202f\u00a0"
-ACRONYMS = (
-    "ISECG", "ASI", "CNES", "CNSA", "CSA", "CSIRO", "DLR", "ESA",
-    "ISRO", "JAXA", "KARI", "NASA", "NSAU", "Roscosmos", "UKSA",
-)  # fmt: skip
-# Written exactly so in every language (as in source/data.toml).
-TERMS = (*ACRONYMS, "ISECG@esa.int", "globalspaceexploration.org")
-# Bounded by Latin letters and digits only: Chinese and Japanese set no space around an acronym.
-TERM_PATTERNS = {term: re.compile(rf"(?<![\w@]){re.escape(term)}(?![\w@])", re.ASCII) for term in TERMS}
 
 ANY_LOCALE = frozenset({"*"})
 # Messages a translation may rightly leave as the source has them. The key is a regular
 # expression that the whole msgid (placeholders removed) must match; the value, the languages
-# (or locales) in which that is normal.
+# (or locales) in which that is normal. Messages made of names that stay untranslated (the
+# glossary's and data.toml's acronyms and addresses) and punctuation are allowed everywhere.
 SAME_AS_SOURCE_ALLOWED: dict[str, frozenset[str]] = {
     r"[\W\d_]*": ANY_LOCALE,  # no letters: numbers, punctuation, placeholders
-    rf"(?:{'|'.join(ACRONYMS)}|[\W\d_])+": ANY_LOCALE,
     r"PDF\b.*": ANY_LOCALE,
     # The group's own name, which some editions keep in English; and names of people.
     r"International Space Exploration Coordination Group": ANY_LOCALE,
@@ -310,22 +306,34 @@ def address(url: str) -> str:
     return url.rstrip(".,;:!?/").lower()
 
 
-def check_terms(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    for term, pattern in TERM_PATTERNS.items():
-        if pattern.search(msgid) and not pattern.search(msgstr):
-            yield f"{term} is missing; keep names, acronyms and addresses as the source has them"
+def check_terms(msgid: str, msgstr: str, locale: str, vocabulary: Vocabulary) -> Iterator[str]:
+    for name in vocabulary.verbatim_in(msgid):
+        if name not in vocabulary.verbatim_in(msgstr):
+            yield f"{name} is missing; keep names, acronyms and addresses as the source has them"
 
 
-def check_same_as_source(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    if msgstr == msgid and not same_as_source_allowed(msgid, locale):
+def check_glossary(msgid: str, msgstr: str, locale: str, vocabulary: Vocabulary) -> Iterator[str]:
+    for term in vocabulary.terms_in(msgid):
+        if not term.rendered_in(msgstr, locale):
+            forms = ", ".join(f"“{form}”" for form in term.forms_for(locale))
+            yield (
+                f"“{term.english[0]}” is rendered {forms} in this language (source/glossary.toml); "
+                "the translation has none of these"
+            )
+
+
+def check_same_as_source(msgid: str, msgstr: str, locale: str, vocabulary: Vocabulary) -> Iterator[str]:
+    if msgstr == msgid and not same_as_source_allowed(msgid, locale, vocabulary):
         yield "the translation is the English source unchanged; translate it"
 
 
-def same_as_source_allowed(msgid: str, locale: str) -> bool:
+def same_as_source_allowed(msgid: str, locale: str, vocabulary: Vocabulary = EMPTY) -> bool:
     bare = PRINTF_NAME.sub("", PLACEHOLDER.sub("", msgid)).strip()
+    for name in vocabulary.verbatim_in(bare):
+        bare = bare.replace(name, " ")
     wanted = {"*", locale.replace("-", "_"), language(locale)}
     return any(
-        re.fullmatch(pattern, bare) and not locales.isdisjoint(wanted)
+        re.fullmatch(pattern, bare.strip()) and not locales.isdisjoint(wanted)
         for pattern, locales in SAME_AS_SOURCE_ALLOWED.items()
     )
 
@@ -564,8 +572,6 @@ TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
     Check("markup", Severity.ERROR, check_markup, "emphasis or links differ from the source"),
     Check("placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"),
     Check("injection", Severity.ERROR, check_injection, "HTML, scripts, new addresses, templates"),
-    Check("terms", Severity.ERROR, check_terms, "ISECG, an acronym or an address is missing"),
-    Check("same-as-source", Severity.WARNING, check_same_as_source, "the English left unchanged"),
     Check("whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"),
     Check("punctuation", Severity.WARNING, check_punctuation, "the final mark (. : ? ! …) differs"),
     Check("doubled-word", Severity.WARNING, check_doubled_word, "a word typed twice in a row"),
@@ -579,13 +585,18 @@ TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
     Check("danda", Severity.WARNING, check_danda, "Hindi: a full stop where the danda (।) belongs"),
     Check("length", Severity.WARNING, check_length, "much shorter or longer than usual"),
 )
+TERM_CHECKS: tuple[Check[TermCheck], ...] = (
+    Check("terms", Severity.ERROR, check_terms, "ISECG, an acronym or an address is missing"),
+    Check("glossary", Severity.WARNING, check_glossary, "a key term without its approved rendering"),
+    Check("same-as-source", Severity.WARNING, check_same_as_source, "the English left unchanged"),
+)
 CATALOG_CHECKS: tuple[Check[CatalogCheck], ...] = (
     Check("header", Severity.ERROR, check_header, "charset or Language is wrong"),
     Check("plural-rule", Severity.WARNING, check_plural_rule, "Plural-Forms differs from CLDR's rule"),
     Check("completeness", Severity.WARNING, check_completeness, "too few of the words translated"),
     Check("outdated", Severity.WARNING, check_outdated, "catalog and template disagree"),
 )
-CHECKS: tuple[Check[Any], ...] = (*ENTRY_CHECKS, *TEXT_CHECKS, *CATALOG_CHECKS)
+CHECKS: tuple[Check[Any], ...] = (*ENTRY_CHECKS, *TEXT_CHECKS, *TERM_CHECKS, *CATALOG_CHECKS)
 CODES = frozenset(check.code for check in CHECKS)
 
 
@@ -598,11 +609,13 @@ def check_catalog(
     locale: str,
     threshold: float,
     ignore: frozenset[str] = frozenset(),
+    *,
+    vocabulary: Vocabulary,
 ) -> list[Finding]:
     """Every finding of every check not in `ignore`, sorted by line."""
     catalog, template = read_catalog(catalog_path), read_catalog(template_path)
     text = catalog_path.read_text(encoding="utf-8")
-    context = CatalogContext(catalog, template, text, locale, threshold)
+    context = CatalogContext(catalog, template, text, locale, threshold, vocabulary)
     found = [
         *entry_findings(catalog_path, context),
         *catalog_findings(catalog_path, context),
@@ -622,15 +635,20 @@ def entry_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
         if "fuzzy" in entry.flags:
             continue  # never published; its text is checked once the flag goes
         for source, translation in translations(entry):
-            yield from text_findings(path, line, source, translation, context.locale)
+            yield from text_findings(path, line, source, translation, context)
 
 
-def text_findings(path: Path, line: int, source: str, translation: str, locale: str) -> Iterator[Finding]:
+def text_findings(
+    path: Path, line: int, source: str, translation: str, context: CatalogContext
+) -> Iterator[Finding]:
     if not translation:
         return
     for check in TEXT_CHECKS:
-        for message in check.function(source, translation, locale):
+        for message in check.function(source, translation, context.locale):
             yield Finding(path, line, check.severity, check.code, message)
+    for term_check in TERM_CHECKS:
+        for message in term_check.function(source, translation, context.locale, context.vocabulary):
+            yield Finding(path, line, term_check.severity, term_check.code, message)
 
 
 def catalog_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:

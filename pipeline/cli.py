@@ -239,12 +239,14 @@ def run_serve(project: Project, arguments: argparse.Namespace) -> int:
 
 def run_check(project: Project, arguments: argparse.Namespace) -> int:
     from .checks import CODES, Severity, check_catalog
+    from .glossary import load_vocabulary
 
     unknown = set(arguments.ignore) - CODES
     if unknown:
         raise UsageError(
             Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {', '.join(sorted(CODES))}"
         )
+    vocabulary = load_vocabulary(project)
     findings = [
         finding
         for locale in translated_locales(project, arguments.locales)
@@ -254,6 +256,7 @@ def run_check(project: Project, arguments: argparse.Namespace) -> int:
             locale,
             project.publish_threshold,
             frozenset(arguments.ignore),
+            vocabulary=vocabulary,
         )
     ]
     if arguments.format == "json":

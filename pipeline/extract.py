@@ -15,12 +15,13 @@ from jinja2.ext import babel_extract as jinja_extract
 from .config import Project
 from .facts import PLACEHOLDERS
 from .files import write_text_atomic
+from .glossary import EMPTY, Vocabulary, glossary_path, load_vocabulary
 from .gnu import WRAP_WIDTH, format_catalog
 from .markup import PLACEHOLDER
 from .source import Document, parse_document, read_document
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
-GETTEXT_KEYWORDS = ("_", "gettext", "ngettext")
+GETTEXT_KEYWORDS = ("_", "gettext", "ngettext", "pgettext")
 COMMENT_TAGS = ("Translators:",)
 
 
@@ -30,6 +31,7 @@ class Message:
 
     msgid: str
     msgid_plural: str = ""
+    msgctxt: str = ""
     references: list[tuple[str, int]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
 
@@ -43,32 +45,52 @@ class Message:
 
 def extract_messages(project: Project) -> list[Message]:
     """All messages in source order: the brochure's segments, then each template's UI strings."""
-    messages: dict[str, Message] = {}
+    messages: dict[tuple[str, str], Message] = {}
+    # The notes are a courtesy: a project without a glossary (a scenario of the tests, a new
+    # brochure) extracts without them, and `check` names the missing file.
+    vocabulary = load_vocabulary(project) if glossary_path(project).is_file() else EMPTY
     document = read_document(project.brochure_path)
-    for line, msgid, plural, comments in document_messages(document):
-        _collect(messages, project.relative(project.brochure_path), line, msgid, plural, comments)
+    for line, msgid, plural, comments in document_messages(document, vocabulary):
+        _collect(messages, project.relative(project.brochure_path), line, Message(msgid, plural), comments)
     for template in sorted(project.templates_dir.glob("*.html")):
         with template.open("rb") as stream:
-            for line, msgid, plural, comments in template_messages(stream):
-                _collect(messages, project.relative(template), line, msgid, plural, comments)
+            for line, message, comments in template_messages(stream):
+                comments = [*comments, *vocabulary_notes(message.msgid, vocabulary)]
+                _collect(messages, project.relative(template), line, message, comments)
     return list(messages.values())
 
 
 def _collect(
-    messages: dict[str, Message],
-    path: str,
-    line: int,
-    msgid: str,
-    plural: str,
-    comments: list[str],
+    messages: dict[tuple[str, str], Message], path: str, line: int, new: Message, comments: list[str]
 ) -> None:
-    message = messages.setdefault(msgid, Message(msgid, plural))
+    message = messages.setdefault((new.msgctxt, new.msgid), new)
     message.add(path, line, comments)
 
 
-def document_messages(document: Document) -> Iterator[tuple[int, str, str, list[str]]]:
+def document_messages(
+    document: Document, vocabulary: Vocabulary = EMPTY
+) -> Iterator[tuple[int, str, str, list[str]]]:
     for segment in document.segments():
-        yield segment.line, segment.msgid, "", [segment.comment, *placeholder_notes(segment.msgid)]
+        notes = [*placeholder_notes(segment.msgid), *vocabulary_notes(segment.msgid, vocabulary)]
+        yield segment.line, segment.msgid, "", [segment.comment, *notes]
+
+
+KEEP_NOTE, GLOSSARY_NOTE = "Keep as written, never translated: ", "Glossary (source/glossary.toml): "
+
+
+def vocabulary_notes(msgid: str, vocabulary: Vocabulary) -> list[str]:
+    """Name what stays as written and the glossary's terms, so the translator knows before `check`."""
+    notes = []
+    if names := vocabulary.verbatim_in(msgid):
+        notes.append(KEEP_NOTE + ", ".join(names))
+    if terms := vocabulary.terms_in(msgid):
+        notes.append(GLOSSARY_NOTE + ", ".join(f"“{term.english[0]}”" for term in terms))
+    return notes
+
+
+def is_vocabulary_note(comment: str) -> bool:
+    """Notes on names and terms go last, after every note on where the message appears."""
+    return comment.startswith((KEEP_NOTE, GLOSSARY_NOTE))
 
 
 def placeholder_notes(msgid: str) -> list[str]:
@@ -79,13 +101,21 @@ def placeholder_notes(msgid: str) -> list[str]:
     ]
 
 
-def template_messages(stream: BinaryIO) -> Iterator[tuple[int, str, str, list[str]]]:
-    for line, _function, message, comments in jinja_extract(
+def template_messages(stream: BinaryIO) -> Iterator[tuple[int, Message, list[str]]]:
+    for line, function, strings, comments in jinja_extract(
         stream, GETTEXT_KEYWORDS, COMMENT_TAGS, JINJA_OPTIONS
     ):
-        singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, "")
         notes = [comment.removeprefix("Translators:").strip() for comment in comments]
-        yield line, str(singular), str(plural or ""), notes
+        yield line, template_message(function, strings), notes
+
+
+def template_message(function: str, strings: str | tuple[str | None, ...] | None) -> Message:
+    """Jinja2 gives pgettext's context first, ngettext's plural second."""
+    if not isinstance(strings, tuple):
+        return Message(str(strings))
+    if function == "pgettext":
+        return Message(str(strings[1]), msgctxt=str(strings[0]))
+    return Message(str(strings[0]), str(strings[1] or ""))
 
 
 def babel_extract(
@@ -107,7 +137,8 @@ def build_template(project: Project, messages: list[Message], created: str) -> p
             msgid=message.msgid,
             msgstr="",
             occurrences=[(path, str(line)) for path, line in message.references],
-            comment="\n".join(message.comments),
+            comment="\n".join(sorted(message.comments, key=is_vocabulary_note)),
+            msgctxt=message.msgctxt or None,
         )
         if message.msgid_plural:
             entry.msgid_plural = message.msgid_plural

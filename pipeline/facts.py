@@ -18,7 +18,8 @@ from .files import read_toml
 
 # What each placeholder in a segment stands for; extraction tells translators.
 PLACEHOLDERS = {
-    "agency_count": "the number of member agencies, written with digits",
+    "agency_count": "the number of member agencies today, written with digits",
+    "founding_count": "the number of agencies that set up ISECG in 2007 (a historical fact), in digits",
     "members": "the list of member agencies with their countries",
     "framework_month": "month and year the Framework for Coordination was published",
     "framework_date": "the day the Framework for Coordination was released",
@@ -45,6 +46,7 @@ class Person:
 @dataclass(frozen=True, slots=True)
 class Facts:
     members: tuple[Member, ...]
+    founding_agencies: int
     framework: datetime.date
     people: dict[str, Person]
     email: str
@@ -97,6 +99,7 @@ class _FactsReader:
             raise self.fail("framework", "[dates] framework must be a date such as 2007-05-31")
         return Facts(
             members=self.members(),
+            founding_agencies=self.founding_agencies(),
             framework=framework,
             people={key: self.person(key, value) for key, value in self.table("people").items()},
             email=self.string(contact, "email"),
@@ -115,6 +118,15 @@ class _FactsReader:
             if value not in ERA_WIDTHS:
                 raise self.fail("[eras", f"era widths are CLDR's: {', '.join(ERA_WIDTHS)}; not {value!r}")
         return {"era_width": width, "era_widths": {str(k): str(v) for k, v in locales.items()}}
+
+    def founding_agencies(self) -> int:
+        """How many agencies set up ISECG: history, which the member list today does not change."""
+        count = self.table("history").get("founding-agencies")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise self.fail(
+                "founding-agencies", "[history] founding-agencies must be a whole number such as 14"
+            )
+        return count
 
     def members(self) -> tuple[Member, ...]:
         rows = self.data.get("members")
@@ -155,6 +167,7 @@ def localize(facts: Facts, locale_code: str) -> LocalFacts:
     return LocalFacts(
         placeholders={
             "agency_count": format_decimal(len(facts.members), locale=locale),
+            "founding_count": format_decimal(facts.founding_agencies, locale=locale),
             "members": listed,
             "framework_month": unbroken(format_skeleton("yMMMM", facts.framework, locale=locale)),
             "framework_date": unbroken(format_date(facts.framework, "long", locale=locale)),

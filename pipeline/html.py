@@ -185,7 +185,7 @@ def build_nodes(
 
 def cover_text(document: Document, translator: Translator, facts: LocalFacts) -> tuple[str, str]:
     """The title and the cover's introduction as plain text, for metadata."""
-    title = translator.translate("Exploring Together").text
+    title = translator.translate(TITLE_MSGID, context=TITLE_CONTEXT).text
     for block in document.blocks:
         if block.kind is BlockKind.COVER:
             for child in block.walk():
@@ -196,6 +196,10 @@ def cover_text(document: Document, translator: Translator, facts: LocalFacts) ->
 
 
 TRANSLATOR_VARIABLE = "brochure_translator"
+# The brochure's title shares its English with the cover motto but not always its translation:
+# German's motto is the seed's long "Gemeinsam unser Sonnensystem erkunden und erschließen",
+# too long for a running head or a browser tab, so the title is a message of its own.
+TITLE_CONTEXT, TITLE_MSGID = "brochure title", "Exploring together"
 
 
 @jinja2.pass_context
@@ -206,6 +210,11 @@ def context_gettext(context: jinja2.runtime.Context, msgid: str) -> Markup:
 @jinja2.pass_context
 def context_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> Markup:
     return context[TRANSLATOR_VARIABLE].ngettext(singular, plural, count)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def context_pgettext(context: jinja2.runtime.Context, message_context: str, msgid: str) -> Markup:
+    return context[TRANSLATOR_VARIABLE].pgettext(message_context, msgid)  # type: ignore[no-any-return]
 
 
 @cache
@@ -224,7 +233,7 @@ def shared_environment(templates_dir: Path) -> jinja2.Environment:
     )
     environment.filters["lang_tag"] = html_lang
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        context_gettext, context_ngettext, newstyle=True
+        context_gettext, context_ngettext, newstyle=True, pgettext=context_pgettext
     )
     return environment
 

@@ -9,6 +9,7 @@ from .catalogs import plural_rule_of, published_entries, read_catalog
 from .clock import source_date
 from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
+from .glossary import Vocabulary, glossary_path, read_vocabulary
 from .html import Motto, Renderer, headline_msgid
 from .layout import Budget, read_budget
 from .pseudo import pseudo_entries
@@ -28,6 +29,7 @@ class Inputs:
     created: datetime
     budget: Budget
     fonts: FontSet
+    vocabulary: Vocabulary
 
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
@@ -52,6 +54,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
         created=source_date(project),
         budget=read_budget(project.layout_path),
         fonts=read_fonts(project.fonts_path),
+        vocabulary=read_vocabulary(glossary_path(project), facts, project.locales),
     )
 
 

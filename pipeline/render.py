@@ -15,6 +15,7 @@ from .config import PSEUDO_LOCALE, Project, html_lang, load_project
 from .errors import BrochureError, display_path
 from .facts import localize
 from .files import write_atomic, write_text_atomic
+from .glossary import Vocabulary
 from .html import (
     Edition,
     EditionLink,
@@ -62,7 +63,7 @@ def build_locale(
     started = time.perf_counter()
     folder = options.out / locale
     notify(locale, "checks")
-    report = locale_checks(project, locale)
+    report = locale_checks(project, locale, inputs.vocabulary)
     if not report.published:
         write_text_atomic(folder / LOCALE_REPORT, to_json(report))
         notify(locale, "not published")
@@ -174,7 +175,7 @@ def missing_glyphs(project: Project, translator: Translator, characters: tuple[s
     return BrochureError(path, line, f"{translator.locale}: no font has {named}{where}")
 
 
-def locale_checks(project: Project, locale: str) -> LocaleReport:
+def locale_checks(project: Project, locale: str, vocabulary: Vocabulary) -> LocaleReport:
     """Completeness and check findings; a locale below the threshold is not published."""
     name = language_name(locale)
     if locale in (project.source_locale, PSEUDO_LOCALE):
@@ -184,7 +185,9 @@ def locale_checks(project: Project, locale: str) -> LocaleReport:
 
     path = project.catalog_path(locale)
     stats = catalog_stats(path, project.template_path)
-    findings = check_catalog(path, project.template_path, locale, project.publish_threshold)
+    findings = check_catalog(
+        path, project.template_path, locale, project.publish_threshold, vocabulary=vocabulary
+    )
     published = stats.percent >= project.publish_threshold
     note = (
         ""

@@ -38,6 +38,7 @@ from .catalogs import published_entries, read_catalog
 from .checks import catalog_stats, check_catalog
 from .config import Project, load_project
 from .errors import BrochureError, UsageError
+from .glossary import Vocabulary, load_vocabulary
 from .html import language_name, segment_key
 from .source import Segment, read_document
 from .translate import Status, Translator
@@ -73,6 +74,7 @@ class SegmentInfo:
     comment: str
     status: Status
     where: str  # path:line of the msgid in the catalog (or the template, or the source)
+    terms: tuple[str, ...] = ()  # the glossary's terms in the msgid, with this locale's rendering
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +163,13 @@ def failed_snapshot(root: Path, locale: str, generation: int, errors: tuple[str,
         project = load_project(root)
         catalog = project.catalog_path(locale)
         if catalog.is_file():
-            found = check_catalog(catalog, project.template_path, locale, project.publish_threshold)
+            found = check_catalog(
+                catalog,
+                project.template_path,
+                locale,
+                project.publish_threshold,
+                vocabulary=load_vocabulary(project),
+            )
             findings = tuple(str(finding) for finding in found)
     except BrochureError:
         pass  # the errors above already say why the catalog cannot be checked
@@ -191,6 +199,7 @@ def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
         translator = Translator(locale, {}, is_source=True)
     else:
         translator = Translator(locale, published_entries(catalog))
+    vocabulary = load_vocabulary(project)
     infos = {}
     for msgid in dict.fromkeys([*segments, *template]):
         pot, entry = template.get(msgid), entries.get(msgid)
@@ -199,9 +208,18 @@ def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
         status = translator.translate(msgid, plural, 1, printf=msgid not in segments).status
         comment = pot.comment if pot is not None else segments[msgid].comment
         where = citation(project, catalog, entry, pot, segments.get(msgid))
-        info = SegmentInfo(msgid, msgstr_of(entry), comment, status, where)
+        terms = glossary_terms(vocabulary, msgid, locale)
+        info = SegmentInfo(msgid, msgstr_of(entry), comment, status, where, terms)
         infos[segment_key(msgid)] = info
     return infos
+
+
+def glossary_terms(vocabulary: Vocabulary, msgid: str, locale: str) -> tuple[str, ...]:
+    """Each key term of `msgid` as the panel lists it: 'reference architecture → Referenzarchitektur'."""
+    return tuple(
+        f"{term.english[0]} → {term.approved(locale)}" if term.forms_for(locale) else term.english[0]
+        for term in vocabulary.terms_in(msgid)
+    )
 
 
 def locale_catalog(project: Project, locale: str) -> polib.POFile | None:

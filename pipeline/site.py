@@ -15,7 +15,7 @@ import jinja2
 
 from .config import Project
 from .files import write_atomic, write_text_atomic
-from .html import PdfInfo, Renderer
+from .html import TITLE_CONTEXT, TITLE_MSGID, PdfInfo, Renderer
 from .inputs import Inputs
 from .reports import LocaleReport, read_locale_report
 from .webfonts import FONTS_STYLESHEET, font_face_rules, web_fonts
@@ -67,7 +67,7 @@ def chooser_entry(project: Project, inputs: Inputs, report: LocaleReport) -> dic
         "lang": report.locale,
         "dir": "ltr",
         "name": report.name,
-        "title": translator.translate("Exploring Together").text,
+        "title": translator.translate(TITLE_MSGID, context=TITLE_CONTEXT).text,
         "pdf": PdfInfo(project.pdf_name(report.locale), report.pages, report.pdf_bytes),
         "pdf_label": label % {"num": report.pages},
     }

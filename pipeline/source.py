@@ -260,35 +260,62 @@ def describe(token: Token) -> str:
 def heading_comment(level: int, context: _Context) -> str:
     if context.container is BlockKind.COVER:
         return (
-            "Cover headline: the brochure's motto. Other editions print your "
-            "translation on their section pages, marked as your language."
+            "Cover headline: the brochure's motto, set large on one or two lines (up to about "
+            "55 characters, no final full stop). Other editions print your translation on their "
+            "section pages, marked as your language."
         )
     if context.container is BlockKind.CONTACT:
-        return "Heading of the contact block on the last page"
+        return "Last page: heading of the contact block; one or two words"
     if level <= 2:
-        return "Section heading, set in capitals at the top of its page"
-    return f"Subheading in section “{context.section}”"
+        return (
+            "Section heading at the top of its page, set in capitals by the layout: type it in "
+            "sentence case; at most two lines, about 80 characters, no final full stop"
+        )
+    return (
+        f"Subheading in section “{context.section}”: at most two lines, about 70 characters, "
+        "no final full stop"
+    )
 
 
 def paragraph_comment(kind: BlockKind, context: _Context) -> str:
     where = f"section “{context.section}”"
     container = context.container
     if kind is BlockKind.QUOTATION and container is BlockKind.EPIGRAPH:
-        return f"Epigraph of {where}: no quotation marks, the layout adds your language's own"
+        return (
+            f"Epigraph of {where}, beside the heading: no quotation marks, the layout adds your "
+            "language's own; at most about 1.5 times the English length"
+        )
     if kind is BlockKind.ATTRIBUTION and container is BlockKind.EPIGRAPH:
-        return "Epigraph attribution: the author's name as usually written in your language"
+        return (
+            "Epigraph attribution: only the author's name as usually written in your language; "
+            "the layout adds the life years"
+        )
     if kind is BlockKind.QUOTATION:
-        return f"Pull quotation in {where}: no quotation marks, the layout adds your language's own"
+        return (
+            f"Pull quotation in {where}, set large in a box: no quotation marks, the layout adds "
+            "your language's own; at most about 1.4 times the English length"
+        )
     if kind is BlockKind.ATTRIBUTION:
-        return "Pull quotation attribution: the title of the quoted document"
-    if container is BlockKind.COVER:
-        return "Cover: introduction below the headline"
-    if container is BlockKind.MEMBERS:
-        return "Sentence introducing the member agencies"
-    if container is BlockKind.FOOTNOTE:
-        return f"Footnote in {where}, for the link marked in its text"
+        return "Pull quotation attribution: the title of the quoted document, as the glossary has it"
+    return text_comment(where, context)
+
+
+def text_comment(where: str, context: _Context) -> str:
+    """Where running text stands: the page holds about 1.4 times the English length."""
+    if context.container is BlockKind.COVER:
+        return "Cover: introduction below the headline; one sentence, at most about 1.5 times the English"
+    if context.container is BlockKind.MEMBERS:
+        return "Sentence introducing the member agencies, before the list; keep it one sentence"
+    if context.container is BlockKind.FOOTNOTE:
+        return f"Footnote in {where}, at the foot of the last page, for the link marked in its text"
     if context.in_list:
-        return f"Numbered list item {context.items} in {where}"
+        return (
+            f"Numbered list item {context.items} in {where}, in a narrow box: a short phrase, at "
+            "most about 45 characters, no final full stop"
+        )
     if context.paragraphs == 1:
-        return f"Opening paragraph of {where}; its first line is set in bold"
-    return f"Paragraph {context.paragraphs} of {where}"
+        return (
+            f"Opening paragraph of {where}; its first line is set in bold; at most about 1.4 "
+            "times the English length"
+        )
+    return f"Paragraph {context.paragraphs} of {where}; at most about 1.4 times the English length"

@@ -71,18 +71,21 @@ class Translator:
 
     def lookup(self, msgid: str) -> Rendition:
         """The rendition of `msgid`, without recording it for the report."""
-        return self._lookup(msgid, "", 1, False)
+        return self._lookup(msgid, "", 1, False, "")
 
-    def translate(self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False) -> Rendition:
-        rendition = self._lookup(msgid, plural, count, printf)
-        self.renditions[msgid] = rendition
+    def translate(
+        self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False, context: str = ""
+    ) -> Rendition:
+        rendition = self._lookup(msgid, plural, count, printf, context)
+        # gettext's own key for a message with context: CONTEXT, EOT, msgid.
+        self.renditions[f"{context}\x04{msgid}" if context else msgid] = rendition
         return rendition
 
-    def _lookup(self, msgid: str, plural: str, count: int, printf: bool) -> Rendition:
+    def _lookup(self, msgid: str, plural: str, count: int, printf: bool, context: str) -> Rendition:
         source = plural if plural and count != 1 else msgid
         if self.is_source:
             return Rendition(msgid, source, Status.SOURCE, 0)
-        entry = self.entries.get(("", msgid))
+        entry = self.entries.get((context, msgid))
         if entry is None:
             return Rendition(msgid, source, Status.UNTRANSLATED, 0)
         text = entry.msgstr_plural[self.plurals.index(count)] if plural else entry.msgstr
@@ -102,3 +105,6 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, count: int) -> Markup:
         return escape(self.translate(singular, plural, count, printf=True).text)
+
+    def pgettext(self, context: str, msgid: str) -> Markup:
+        return escape(self.translate(msgid, printf=True, context=context).text)

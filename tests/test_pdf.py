@@ -15,14 +15,14 @@ from pipeline.config import html_lang
 
 from .conftest import LOCALES, ROOT, run_cli
 
-TITLES = {"en": "Exploring Together"}
+TITLES = {"en": "Exploring together"}
 
 
 def title_of(locale: str) -> str:
     if locale in TITLES:
         return TITLES[locale]
     catalog = polib.pofile(str(ROOT / "locales" / locale / "LC_MESSAGES" / "brochure.po"))
-    return catalog.find("Exploring Together").msgstr
+    return catalog.find("Exploring together", msgctxt="brochure title").msgstr
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_bookmarks_follow_the_headings(pdfs: dict[str, pikepdf.Pdf], locale: str
     with pdfs[locale].open_outline() as outline:
         titles = [item.title for item in outline.root]
     assert len(titles) >= 5
-    expected = "The Key ISECG Products"
+    expected = "The key ISECG products"
     if locale != "en":
         catalog = polib.pofile(str(ROOT / "locales" / locale / "LC_MESSAGES" / "brochure.po"))
         expected = catalog.find(expected).msgstr

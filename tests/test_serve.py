@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import polib
 import pytest
 
+from pipeline.config import load_project
+from pipeline.glossary import load_vocabulary
 from pipeline.html import segment_key
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
 HOST = "127.0.0.1"
 CATALOG = Path("locales/de/LC_MESSAGES/brochure.po")
 HEADLINE = "Exploring together"  # the cover headline: a segment, <h1 data-msg=...>
-TITLE = "Exploring Together"  # a UI string: the page's <title>
+TITLE = "Exploring together"  # a UI string with context: the page's <title>
+TITLE_CONTEXT = "brochure title"
 INTRO = "ISECG is the international forum set up by"  # the cover's introduction starts so
 # How long a test waits for the page to follow a save before it fails: a bound against hanging,
 # not a speed requirement (the preview's speed is measured in bench/, never asserted here).
@@ -190,15 +193,17 @@ def preview(project: Path) -> Iterator[Server]:
 # ---------------------------------------------------------------- a translator's edits
 
 
-def translation(catalog: Path, msgid: str) -> str:
-    entry = polib.pofile(str(catalog)).find(msgid)
+def translation(catalog: Path, msgid: str, context: str | None = None) -> str:
+    entry = polib.pofile(str(catalog)).find(msgid, msgctxt=context or False)
     assert entry is not None, msgid
     return str(entry.msgstr)
 
 
-def set_translation(catalog: Path, msgid: str, msgstr: str, *, fuzzy: bool = False) -> None:
+def set_translation(
+    catalog: Path, msgid: str, msgstr: str, *, fuzzy: bool = False, context: str | None = None
+) -> None:
     po = polib.pofile(str(catalog), wrapwidth=76)
-    entry = po.find(msgid)
+    entry = po.find(msgid, msgctxt=context or False)
     assert entry is not None, msgid
     entry.msgstr = msgstr
     if fuzzy:
@@ -206,15 +211,18 @@ def set_translation(catalog: Path, msgid: str, msgstr: str, *, fuzzy: bool = Fal
     po.save()
 
 
-def msgid_line(catalog: Path, msgid: str) -> int:
+def msgid_line(catalog: Path, msgid: str, context: str | None = None) -> int:
     lines = catalog.read_text(encoding="utf-8").splitlines()
+    if context:
+        start = lines.index(f'msgctxt "{context}"')
+        return lines.index(f'msgid "{msgid}"', start) + 1
     return lines.index(f'msgid "{msgid}"') + 1
 
 
-def break_catalog(catalog: Path, msgid: str) -> int:
+def break_catalog(catalog: Path, msgid: str, context: str | None = None) -> int:
     """Drop the closing quote of `msgid`'s msgstr, as a slip of the keyboard would; its line."""
     lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
-    line = msgid_line(catalog, msgid) + 1
+    line = msgid_line(catalog, msgid, context) + 1
     assert lines[line - 1].startswith('msgstr "'), lines[line - 1]
     lines[line - 1] = lines[line - 1].rstrip().removesuffix('"') + "\n"
     catalog.write_text("".join(lines), encoding="utf-8")
@@ -226,7 +234,7 @@ def break_catalog(catalog: Path, msgid: str) -> int:
 
 def test_serves_the_german_page_with_the_preview_script(preview: Server) -> None:
     page = text(preview.page_url)
-    title = translation(preview.catalog, TITLE)
+    title = translation(preview.catalog, TITLE, TITLE_CONTEXT)
     assert '<html lang="de"' in page
     assert f"<title>{title} · ISECG</title>" in page
     assert '<script src="/_preview/preview.js"' in page
@@ -258,7 +266,7 @@ def test_page_follows_catalog_edits(preview: Server) -> None:
 
 def test_broken_catalog_shows_its_error_and_recovers(preview: Server) -> None:
     original = preview.catalog.read_text(encoding="utf-8")
-    line = break_catalog(preview.catalog, TITLE)
+    line = break_catalog(preview.catalog, TITLE, TITLE_CONTEXT)
     expected = f"{CATALOG.as_posix()}:{line}: error: unterminated"
     eventually(lambda: expected in text(preview.page_url), SAVE_TO_PAGE_SECONDS, expected)
     assert get(preview.page_url)[0] == 200
@@ -276,10 +284,11 @@ def test_error_page_lists_the_check_findings_of_a_catalog_that_parses(preview: S
     lines = source.read_text(encoding="utf-8").count("\n")
     source.write_text(source.read_text(encoding="utf-8") + "\n::: epigraph\n", encoding="utf-8")
     # The catalog parses, so `check` has something to say: a placeholder the source lacks.
-    set_translation(preview.catalog, TITLE, "%(num)s Gemeinsam")
+    set_translation(preview.catalog, TITLE, "%(num)s Gemeinsam", context=TITLE_CONTEXT)
     expected = f"source/brochure.md:{lines + 2}: error: container block 'epigraph' is never closed"
     eventually(lambda: expected in text(preview.page_url), SAVE_TO_PAGE_SECONDS, expected)
-    assert f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, TITLE)}: error[" in text(preview.page_url)
+    line = msgid_line(preview.catalog, TITLE, TITLE_CONTEXT)
+    assert f"{CATALOG.as_posix()}:{line}: error[" in text(preview.page_url)
 
 
 def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
@@ -293,6 +302,22 @@ def test_segments_cite_the_msgid_line_of_the_catalog(preview: Server) -> None:
     assert "Cover headline" in headline["comment"]
     assert headline["where"] == f"{CATALOG.as_posix()}:{msgid_line(preview.catalog, HEADLINE)}"
     assert headline["where"].endswith(f"brochure.po:{msgid_line(preview.catalog, HEADLINE)}")
+    assert headline["terms"] == []
+
+
+def glossary_of(root: Path, msgid: str) -> list[str]:
+    """'English term → German rendering' for each glossary term of `msgid`, from the glossary."""
+    vocabulary = load_vocabulary(load_project(root))
+    return [f"{term.english[0]} → {term.approved('de')}" for term in vocabulary.terms_in(msgid)]
+
+
+def test_segments_name_their_glossary_terms(preview: Server) -> None:
+    segments = json.loads(get(preview.base + "/segments.json")[2])
+    heading = segments[segment_key("The Global Exploration Strategy")]
+    assert heading["terms"] == glossary_of(preview.root, "The Global Exploration Strategy")
+    assert heading["terms"][0].startswith("Global Exploration Strategy → ")
+    intro = next(info for info in segments.values() if info["msgid"].startswith(INTRO))
+    assert len(intro["terms"]) == 2  # the Strategy and "space agencies"
 
 
 def test_fallbacks_carry_their_status(project: Path) -> None:
@@ -397,7 +422,7 @@ def test_in_the_browser(project: Path) -> None:
     set_translation(catalog, intro, translation(catalog, intro), fuzzy=True)
     headline_key, intro_key = segment_key(HEADLINE), segment_key(intro)
     with running_preview(project) as server, chromium_page(server.page_url) as page:
-        assert page.title() == f"{translation(catalog, TITLE)} · ISECG"
+        assert page.title() == f"{translation(catalog, TITLE, TITLE_CONTEXT)} · ISECG"
 
         # A saved translation shows up without anyone touching the browser.
         new = "Gemeinsam zu Mond und Mars"
@@ -429,10 +454,12 @@ def test_in_the_browser(project: Path) -> None:
         fuzzy.focus()
         status = page.locator("#preview-panel [data-field='status']")
         assert (status.text_content() or "").startswith("fuzzy")
+        terms = page.locator("#preview-panel [data-field='terms']").text_content() or ""
+        assert terms == "; ".join(glossary_of(server.root, intro))
 
         # A broken catalog shows its error in place of the page, and the page comes back when fixed.
         original = catalog.read_text(encoding="utf-8")
-        line = break_catalog(catalog, TITLE)
+        line = break_catalog(catalog, TITLE, TITLE_CONTEXT)
         expected = f"{CATALOG.as_posix()}:{line}: error: unterminated"
         page.wait_for_function(
             "text => document.body.textContent.includes(text)",

@@ -87,6 +87,7 @@
       ["msgid", "Source (msgid)"],
       ["msgstr", "Translation (msgstr)"],
       ["comment", "Comment for translators"],
+      ["terms", "Glossary"],
     ]) {
       list.append(element("dt", {}, label), element("dd", { "data-field": field }));
     }
@@ -137,7 +138,8 @@
     for (const field of aside.querySelectorAll("[data-field]")) {
       const key = field.dataset.field;
       // textContent, never innerHTML: translations are untrusted text.
-      field.textContent = key === "status" ? STATUS_TEXT[info.status] || info.status : info[key] || "—";
+      const value = Array.isArray(info[key]) ? info[key].join("; ") : info[key];
+      field.textContent = key === "status" ? STATUS_TEXT[info.status] || info.status : value || "—";
     }
     aside.dataset.previewStatus = info.status;
     aside.hidden = false;
