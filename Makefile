@@ -13,8 +13,8 @@ LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 # Pango renders the text; HarfBuzz's subsetter embeds only the glyphs used; GNU gettext merges,
 # writes and referees the catalogs; Noto Sans CJK (SC, JP, KR) and Noto Sans Devanagari set the
-# scripts that Lato lacks.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk fonts-noto-core
+# scripts that Lato lacks; libgs-common has the CMYK profile that is the print edition's output intent.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk fonts-noto-core libgs-common
 # The build backend joins the lock, so that installing the project needs nothing unpinned.
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
 

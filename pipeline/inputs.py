@@ -26,6 +26,7 @@ class Inputs:
     mottos: tuple[Motto, ...]
     created: datetime
     budget: Budget
+    print_budget: Budget
 
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
@@ -49,6 +50,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
         mottos=mottos(project, document, translators),
         created=source_date(project),
         budget=read_budget(project.layout_path),
+        print_budget=read_budget(project.layout_path, "print"),
     )
 
 
