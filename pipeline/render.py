@@ -75,9 +75,11 @@ def build_locale(
             project, inputs, translator, edition, folder, notify, options.strict
         )
         notify(locale, "print pdf")
-        edition.print_pdf, print_note, _ = render_print(
+        edition.print_pdf, print_note, print_ignored = render_print(
             project, inputs, translator, replace(edition, press=True), folder, notify, options.strict
         )
+        # press.css imports print.css: what both editions ignore is reported once.
+        ignored += [finding for finding in print_ignored if finding not in ignored]
         report = replace(report, findings=[*report.findings, *ignored])
         if locale == PSEUDO_LOCALE:
             report = replace(report, note=f"{layout_note}; print edition: {print_note}")
