@@ -195,6 +195,8 @@ def lay_out_and_write(html: str, source_dir: Path, identifier: str, kind: PdfKin
         string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
     ).render(font_config=font_configuration(), cache=IMAGE_CACHE, **options)
     pdf_identifier = hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii")
+    if kind is not PdfKind.SCREEN:
+        return document, document.write_pdf(pdf_identifier=pdf_identifier, **options), None
     with recording() as record:
         data = document.write_pdf(pdf_identifier=pdf_identifier, **options)
     return document, data, record

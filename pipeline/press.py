@@ -11,7 +11,9 @@ intent, keeps the page colours device-independent (DefaultRGB is sRGB), and drop
 
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +46,18 @@ def finish(data: bytes, profile: Path) -> bytes:
                 del page.obj["/Annots"]
             default_rgb(pdf, page.obj)
         output_intent(pdf, icc, profile_name(icc, profile))
+        stable_document_id(pdf)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
     return output.getvalue()
+
+
+def stable_document_id(pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint's PDF/X metadata names the document with a random UUID: name it from the file's
+    identifier instead (a hash of the locale and the build's timestamp), so that builds repeat."""
+    identifier = bytes(pdf.trailer.ID[0]) if "/ID" in pdf.trailer else b""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
+        metadata["xmpMM:DocumentID"] = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(identifier).digest())}"
 
 
 def outset(box: list[Any], by: float) -> list[float]:
