@@ -60,7 +60,8 @@ def read_budget(path: Path, edition: str = "") -> Budget:
             raise BrochureError(path, 1, f"needs a [{edition}] table: the {edition} edition's budget")
         data = table
     starts = data.get("starts")
-    where = line_of(text, f"[{edition}]") if edition else line_of(text, "pages")
+    # The table's header, at the start of a line (a comment may name it before).
+    where = line_of(text, f"\n[{edition}]\n") + 1 if edition else line_of(text, "pages")
     if not isinstance(data.get("pages"), int) or not isinstance(starts, dict):
         raise BrochureError(path, where, "needs 'pages = N' and a [starts] table")
     if edition == "print" and data["pages"] % SHEET_PAGES:

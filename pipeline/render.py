@@ -120,7 +120,8 @@ def render_print(
 
     kind = PdfKind.PRINT if edition.press else PdfKind.SCREEN
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
-    identifier = f"{translator.locale}:{kind}:{edition.created}"
+    # The file identifier: the screen edition's as it always was, the print edition's its own.
+    identifier = f"{translator.locale}:{edition.created}" + (":print" if edition.press else "")
     rendered = render_pdf(
         html, project.source_dir, identifier, html_lang(edition.lang), kind, project.print_profile
     )

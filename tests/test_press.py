@@ -11,12 +11,14 @@ import pytest
 
 from pipeline.press import BLEED, MARKS, MM, unfulfilled
 
-from .conftest import LOCALES
+from .conftest import LOCALES, run_cli
 
 
 @pytest.fixture(scope="module")
 def prints(built: Path) -> dict[str, pikepdf.Pdf]:
-    return {locale: pikepdf.open(built / locale / f"exploring-together-{locale}-print.pdf") for locale in LOCALES}
+    return {
+        locale: pikepdf.open(built / locale / f"exploring-together-{locale}-print.pdf") for locale in LOCALES
+    }
 
 
 def box(page: pikepdf.Page, name: str) -> list[float]:
@@ -24,7 +26,9 @@ def box(page: pikepdf.Page, name: str) -> list[float]:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_locale_has_a_print_edition_in_whole_sheets(prints: dict[str, pikepdf.Pdf], locale: str) -> None:
+def test_every_locale_has_a_print_edition_in_whole_sheets(
+    prints: dict[str, pikepdf.Pdf], locale: str
+) -> None:
     pages = len(prints[locale].pages)
     assert pages % 4 == 0 and pages == 8, f"{locale}: {pages} pages"
 
@@ -35,7 +39,7 @@ def test_identifies_as_pdf_x4(prints: dict[str, pikepdf.Pdf], locale: str) -> No
     assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
     assert str(pdf.docinfo["/Trapped"]) == "/False"
     assert pdf.pdf_version >= "1.6"
-    assert pdf.trailer.ID[0] == pdf.trailer.ID[1] or len(pdf.trailer.ID) == 2
+    assert len(pdf.trailer.ID) == 2  # PDF/X wants the file identifier
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -101,7 +105,8 @@ def test_report_lists_and_links_both_editions(built: Path) -> None:
 
 def test_web_page_links_the_screen_edition_first_and_the_print_edition(built: Path) -> None:
     page = (built / "fr" / "index.html").read_text(encoding="utf-8")
-    assert page.index('href="exploring-together-fr.pdf"') < page.index('href="exploring-together-fr-print.pdf"')
+    screen, printed = 'href="exploring-together-fr.pdf"', 'href="exploring-together-fr-print.pdf"'
+    assert page.index(screen) < page.index(printed)
 
 
 def test_the_press_check_refuses_a_pdf_unfit_for_print() -> None:
@@ -115,3 +120,25 @@ def test_the_press_check_refuses_a_pdf_unfit_for_print() -> None:
     assert "output intent" in problems[1]
     assert "page 1: no TrimBox or BleedBox" in problems
     assert "3 pages: saddle stitching needs a multiple of 4" in problems
+
+
+def test_a_print_budget_not_in_fours_is_refused(project: Path, tmp_path: Path) -> None:
+    path = project / "source" / "layout.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[print]\npages = 8", "[print]\npages = 7"), encoding="utf-8")
+    line = text.splitlines().index("[print]") + 1
+    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"source/layout.toml:{line}: error: the print edition is saddle-stitched")
+
+
+def test_a_missing_output_intent_profile_fails_the_build(project: Path, tmp_path: Path) -> None:
+    settings = project / "pyproject.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("[tool.brochure]\n", '[tool.brochure]\nprint-profile = "no.icc"\n'), encoding="utf-8"
+    )
+    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith("no.icc:1: error: no ICC profile for the print edition's output intent")
+    assert "Traceback" not in result.stderr
