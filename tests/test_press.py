@@ -119,7 +119,6 @@ def test_the_press_check_refuses_a_pdf_unfit_for_print() -> None:
     assert "PDF/X-4" in problems[0]
     assert "output intent" in problems[1]
     assert "page 1: no TrimBox or BleedBox" in problems
-    assert "3 pages: saddle stitching needs a multiple of 4" in problems
 
 
 def test_a_print_budget_not_in_fours_is_refused(project: Path, tmp_path: Path) -> None:
