@@ -14,9 +14,10 @@ DEV_LOCK := requirements-dev.lock
 # Pango renders the text; HarfBuzz's subsetter embeds only the glyphs used; GNU gettext merges,
 # writes and referees the catalogs; Noto Sans CJK (SC, JP, KR) and Noto Sans Devanagari set the
 # scripts that Lato lacks; fontconfig's fc-match finds their files for the web pages' subsets;
-# poppler's pdftotext is what the tests read the text layer with.
+# libgs-common has the CMYK profile that is the print edition's output intent; poppler's
+# pdftotext is what the tests read the text layer with.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk fonts-noto-core \
-  fontconfig poppler-utils
+  fontconfig libgs-common poppler-utils
 # The build backend joins the lock, so that installing the project needs nothing unpinned.
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, fingerprint, pipeline_version, tree_digest
+from .cache import BuildCache, digest, fingerprint, pipeline_version, tree_digest
 from .clock import source_date
 from .config import Project
 from .files import exclusive
@@ -106,7 +106,13 @@ def whole_fingerprint(project: Project, options: BuildOptions) -> str:
     files = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), *project.locales_dir.rglob("*")]
     settings = f"{sorted(options.formats)}|{options.locales}|strict={options.strict}"
     created = source_date(project).isoformat()
-    return fingerprint(tree_digest(files, project.root), settings, created, pipeline_version(project.root))
+    return fingerprint(
+        tree_digest(files, project.root),
+        settings,
+        created,
+        pipeline_version(project.root),
+        profile_digest(project),
+    )
 
 
 def plan_build(project: Project, inputs: Inputs, options: BuildOptions, cache_file: BuildCache) -> _Plan:
@@ -136,7 +142,14 @@ def shared_fingerprint(project: Project, inputs: Inputs, options: BuildOptions) 
         settings,
         inputs.created.isoformat(),
         pipeline_version(project.root),
+        profile_digest(project),
     )
+
+
+def profile_digest(project: Project) -> str:
+    """The print edition's output intent lives outside the project (Debian installs it)."""
+    path = project.print_profile
+    return digest(path.read_bytes()) if path.is_file() else f"no {path}"
 
 
 def locale_digest(project: Project, locale: str) -> str:

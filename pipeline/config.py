@@ -13,6 +13,9 @@ from .files import read_toml
 
 PDF_STEM = "exploring-together"
 PSEUDO_LOCALE = "en-XA"
+# The print edition's printing condition when pyproject.toml names none: Ghostscript's CMYK
+# (SWOP) characterization, which `make` installs from Debian's libgs-common.
+PRINT_PROFILE = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 
@@ -30,6 +33,8 @@ class Project:
     domain: str
     site_url: str = ""
     keep_words_whole: tuple[str, ...] = ()
+    # The printing condition's ICC profile, the print edition's output intent.
+    print_profile: Path = Path()
 
     @property
     def brochure_path(self) -> Path:
@@ -69,6 +74,10 @@ class Project:
 
     def pdf_name(self, locale: str) -> str:
         return f"{PDF_STEM}-{locale}.pdf"
+
+    def print_pdf_name(self, locale: str) -> str:
+        """The print edition: PDF/X-4 with bleed and crop marks, beside the screen edition."""
+        return f"{PDF_STEM}-{locale}-print.pdf"
 
     def select(self, requested: list[str] | None) -> tuple[str, ...]:
         """The locales a command works on: those asked for, or all of them, in config order."""
@@ -117,6 +126,7 @@ def load_project(root: Path) -> Project:
         domain=str(settings.get("domain", "brochure")),
         site_url=site_url(settings, path, text),
         keep_words_whole=tuple(str(locale) for locale in settings.get("keep-words-whole", [])),
+        print_profile=root / str(settings.get("print-profile", PRINT_PROFILE)),
     )
 
 

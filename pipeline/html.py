@@ -75,6 +75,9 @@ class Edition:
     description: str
     created: str
     pdf: PdfInfo
+    # The print edition (PDF/X-4, bleed, crop marks): its file, and whether this is it being laid out.
+    print_pdf: PdfInfo = PdfInfo("")
+    press: bool = False
     editions: tuple[EditionLink, ...] = ()
     asset_prefix: str = "assets/"
     keywords: str = ""

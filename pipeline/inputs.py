@@ -30,6 +30,7 @@ class Inputs:
     budget: Budget
     fonts: FontSet
     vocabulary: Vocabulary
+    print_budget: Budget
 
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
@@ -55,6 +56,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
         budget=read_budget(project.layout_path),
         fonts=read_fonts(project.fonts_path),
         vocabulary=read_vocabulary(glossary_path(project), facts, project.locales),
+        print_budget=read_budget(project.layout_path, "print"),
     )
 
 

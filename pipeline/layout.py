@@ -13,6 +13,9 @@ from .files import read_toml
 from .html import segment_key
 from .translate import Translator
 
+# A saddle-stitched brochure is folded sheets of four pages each.
+SHEET_PAGES = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Budget:
@@ -48,11 +51,23 @@ class Layout:
         return self.pages == budget.pages and not self.overflows()
 
 
-def read_budget(path: Path) -> Budget:
+def read_budget(path: Path, edition: str = "") -> Budget:
+    """The screen edition's budget (the file's top level), or an edition's own table ([print])."""
     text, data = read_toml(path, "the design's page budget")
+    if edition:
+        table = data.get(edition)
+        if not isinstance(table, dict):
+            raise BrochureError(path, 1, f"needs a [{edition}] table: the {edition} edition's budget")
+        data = table
     starts = data.get("starts")
+    # The table's header, at the start of a line (a comment may name it before).
+    where = line_of(text, f"\n[{edition}]\n") + 1 if edition else line_of(text, "pages")
     if not isinstance(data.get("pages"), int) or not isinstance(starts, dict):
-        raise BrochureError(path, line_of(text, "pages"), "needs 'pages = N' and a [starts] table")
+        raise BrochureError(path, where, "needs 'pages = N' and a [starts] table")
+    if edition == "print" and data["pages"] % SHEET_PAGES:
+        raise BrochureError(
+            path, where, f"the print edition is saddle-stitched: pages must be a multiple of {SHEET_PAGES}"
+        )
     return Budget(pages=data["pages"], starts={str(key): int(value) for key, value in starts.items()})
 
 

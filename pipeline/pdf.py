@@ -1,4 +1,5 @@
-"""Turn a print HTML page into a tagged PDF with WeasyPrint, fetching nothing outside source/."""
+"""Turn a print HTML page into a PDF with WeasyPrint (tagged for the screen, PDF/X for the press),
+fetching nothing outside source/."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import press
 from .errors import BrochureError
 from .tagging import recording, retag
 
@@ -132,39 +135,71 @@ def guess_type(path: Path) -> str:
     return types.get(path.suffix.lower(), "application/octet-stream")
 
 
-def render_pdf(html: str, source_dir: Path, identifier: str, lang: str) -> RenderedPdf:
-    """Lay out `html` (its relative links resolve in `source_dir`) and write a PDF/UA-1 file.
+class PdfKind(StrEnum):
+    """The two editions: for screens and screen readers, and for the press."""
+
+    SCREEN = "screen"  # PDF/UA-1, tagged, A4
+    PRINT = "print"  # PDF/X-4, A4 trimmed, 3 mm bleed, crop marks, pages in fours
+
+
+def render_pdf(
+    html: str,
+    source_dir: Path,
+    identifier: str,
+    lang: str,
+    kind: PdfKind = PdfKind.SCREEN,
+    profile: Path = Path(),
+) -> RenderedPdf:
+    """Lay out `html` (its relative links resolve in `source_dir`) and write the edition's PDF:
+    PDF/UA-1 for the screen, PDF/X-4 with `profile` as its output intent for the press.
 
     Whatever WeasyPrint could not load fails here, naming the stylesheet and line, before a byte
-    is written; so does a PDF that came out other than asked (not PDF/UA, untagged, another language).
+    is written; so does a PDF that came out other than asked (not PDF/UA or PDF/X, untagged, another
+    language, boxes or page count unfit for the press).
     """
-    import weasyprint
-
-    fetcher = fetcher_class()(source_dir)
     log = RendererLog()
     logging.getLogger("weasyprint").addHandler(log)
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(pdf_variant="pdf/ua-1", pdf_tags=True, font_config=font_configuration(), cache=IMAGE_CACHE)
-        with recording() as record:
-            data = document.write_pdf(
-                pdf_variant="pdf/ua-1",
-                pdf_tags=True,
-                pdf_identifier=hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii"),
-            )
+        document, data, record = lay_out_and_write(html, source_dir, identifier, kind)
     finally:
         logging.getLogger("weasyprint").removeHandler(log)
     styles = source_dir / "styles"
     for message in log.errors():
         problem = place(message, styles)
         raise BrochureError(problem.path, problem.line, f"the renderer failed: {problem.message}")
-    # What WeasyPrint's tagging leaves undone for PDF/UA (artifacts, /Lang, Note, Lbl, text layer).
-    data = retag(data, record)
-    for message in unfulfilled(data, lang):
+    if kind is PdfKind.SCREEN:
+        # What WeasyPrint's tagging leaves undone for PDF/UA (artifacts, /Lang, Note, Lbl, text layer).
+        data = retag(data, record)
+        problems = unfulfilled(data, lang)
+    else:
+        data = press.finish(data, profile)
+        problems = press.unfulfilled(data)
+    for message in problems:
         raise BrochureError(source_dir / "templates" / "print.html", 1, message)
     ignored = tuple(place(message, styles) for message in log.ignored())
     return RenderedPdf(data, len(document.pages), document, log.missing_glyphs(), ignored)
+
+
+def lay_out_and_write(html: str, source_dir: Path, identifier: str, kind: PdfKind) -> tuple[Any, bytes, Any]:
+    """WeasyPrint's layout and PDF; for the screen, with a record of what its tags came from."""
+    import weasyprint
+
+    fetcher = fetcher_class()(source_dir)
+    # The print edition is sRGB in WeasyPrint's hands (press.py says why), untagged.
+    options: dict[str, Any] = (
+        {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+        if kind is PdfKind.SCREEN
+        else {"pdf_variant": "pdf/x-4", "output_intent": "srgb"}
+    )
+    document = weasyprint.HTML(
+        string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(font_config=font_configuration(), cache=IMAGE_CACHE, **options)
+    pdf_identifier = hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii")
+    if kind is not PdfKind.SCREEN:
+        return document, document.write_pdf(pdf_identifier=pdf_identifier, **options), None
+    with recording() as record:
+        data = document.write_pdf(pdf_identifier=pdf_identifier, **options)
+    return document, data, record
 
 
 def unfulfilled(data: bytes, lang: str) -> list[str]:

@@ -10,6 +10,7 @@ import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .config import PSEUDO_LOCALE, Project, html_lang, load_project
 from .errors import BrochureError, display_path
@@ -27,7 +28,7 @@ from .html import (
     status_counts,
 )
 from .inputs import Inputs, read_inputs
-from .layout import LayoutError, check_layout, inspect_layout
+from .layout import Budget, LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
 from .pdf import Problem
 from .reports import LOCALE_REPORT, LocaleReport, to_json
@@ -36,6 +37,7 @@ from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
 
 PREVIEW_FOLDER = "preview"
 WEBFONTS_FOLDER = "webfonts"
+PRINT_PREVIEW_FOLDER = "preview-print"
 _worker_events: Progress | None = None
 
 
@@ -75,9 +77,15 @@ def build_locale(
         edition.pdf, layout_note, ignored = render_print(
             project, inputs, translator, edition, folder, notify, options.strict
         )
+        notify(locale, "print pdf")
+        edition.print_pdf, print_note, print_ignored = render_print(
+            project, inputs, translator, replace(edition, press=True), folder, notify, options.strict
+        )
+        # press.css imports print.css: what both editions ignore is reported once.
+        ignored += [finding for finding in print_ignored if finding not in ignored]
         report = replace(report, findings=[*report.findings, *ignored])
         if locale == PSEUDO_LOCALE:
-            report = replace(report, note=layout_note)
+            report = replace(report, note=f"{layout_note}; print edition: {print_note}")
     if Format.HTML in options.formats:
         notify(locale, "html")
         write_page(project, inputs, translator, edition, folder)
@@ -85,6 +93,8 @@ def build_locale(
         report,
         pages=edition.pdf.pages,
         pdf_bytes=edition.pdf.size,
+        print_pages=edition.print_pdf.pages,
+        print_pdf_bytes=edition.print_pdf.size,
         seconds=round(time.perf_counter() - started, 3),
         segments=status_counts(translator),
     )
@@ -125,33 +135,46 @@ def render_print(
     notify: Progress,
     strict: bool,
 ) -> tuple[PdfInfo, str, list[dict[str, object]]]:
-    """The PDF, laid out and inspected against the budget, its page previews, and the findings
-    about CSS the renderer ignored (fatal under `strict`)."""
-    from .pdf import page_previews, render_pdf  # WeasyPrint is imported only when a PDF is made
+    """One PDF edition (the print edition when `edition.press`), laid out and inspected against
+    its budget, its page previews, and the findings about CSS the renderer ignored (fatal under
+    `strict`)."""
+    from .pdf import PdfKind, page_previews, render_pdf  # WeasyPrint is imported only when a PDF is made
 
+    kind = PdfKind.PRINT if edition.press else PdfKind.SCREEN
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
-    identifier = f"{translator.locale}:{edition.created}"
-    rendered = render_pdf(html, project.source_dir, identifier, html_lang(edition.lang))
+    # The file identifier: the screen edition's as it always was, the print edition's its own.
+    identifier = f"{translator.locale}:{edition.created}" + (":print" if edition.press else "")
+    rendered = render_pdf(
+        html, project.source_dir, identifier, html_lang(edition.lang), kind, project.print_profile
+    )
     if rendered.missing_glyphs:
         raise missing_glyphs(project, translator, rendered.missing_glyphs)
     if rendered.ignored and strict:
         first = rendered.ignored[0]
         raise BrochureError(first.path, first.line, f"ignored by the renderer (--strict): {first.message}")
     notify(translator.locale, "layout")
-    layout = inspect_layout(rendered.document, inputs.budget)
-    note = f"fits the layout budget: {layout.pages} pages"
+    budget = inputs.print_budget if edition.press else inputs.budget
+    note = inspected(project, translator, rendered.document, budget)
+    name = project.print_pdf_name(translator.locale) if edition.press else project.pdf_name(translator.locale)
+    write_atomic(folder / name, rendered.data)
+    notify(translator.locale, "previews")
+    previews = PRINT_PREVIEW_FOLDER if edition.press else PREVIEW_FOLDER
+    write_previews(folder / previews, page_previews(rendered.data, scale=0.5))
+    pdf = PdfInfo(name, rendered.pages, len(rendered.data))
+    return pdf, note, [ignored_css(problem) for problem in rendered.ignored]
+
+
+def inspected(project: Project, translator: Translator, document: Any, budget: Budget) -> str:
+    """How the laid-out pages fare against the budget; a part that outgrows it fails the build,
+    except in the pseudo-locale, which measures the design's room."""
+    layout = inspect_layout(document, budget)
     try:
-        check_layout(project, translator, layout, inputs.budget)
+        check_layout(project, translator, layout, budget)
     except LayoutError as error:
         if translator.locale != PSEUDO_LOCALE:
             raise
-        # The pseudo-locale measures the design's room; its overflow is reported, not fatal.
-        note = error.message
-    write_atomic(folder / project.pdf_name(translator.locale), rendered.data)
-    notify(translator.locale, "previews")
-    write_previews(folder / PREVIEW_FOLDER, page_previews(rendered.data, scale=0.5))
-    pdf = PdfInfo(project.pdf_name(translator.locale), rendered.pages, len(rendered.data))
-    return pdf, note, [ignored_css(problem) for problem in rendered.ignored]
+        return error.message
+    return f"fits the layout budget: {layout.pages} pages"
 
 
 def ignored_css(problem: Problem) -> dict[str, object]:
@@ -231,6 +254,7 @@ def make_edition(project: Project, inputs: Inputs, translator: Translator) -> Ed
         description=description,
         created=inputs.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         pdf=PdfInfo(project.pdf_name(translator.locale)),
+        print_pdf=PdfInfo(project.print_pdf_name(translator.locale)),
         editions=tuple(EditionLink(code, language_name(code)) for code in project.all_locales),
         keywords=", ".join(acronym for acronym, _ in facts.members),
         mottos=inputs.mottos,

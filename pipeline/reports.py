@@ -20,6 +20,9 @@ class LocaleReport:
     completeness: float = 0.0
     pages: int = 0
     pdf_bytes: int = 0
+    # The print edition (PDF/X-4, pages in fours), beside the screen edition above.
+    print_pages: int = 0
+    print_pdf_bytes: int = 0
     seconds: float = 0.0
     segments: dict[str, int] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)

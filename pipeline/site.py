@@ -77,17 +77,18 @@ def report_page(reports: list[LocaleReport], out: Path, created: str) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPORT_TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    previews = {
-        report.locale: sorted(
-            (out / report.locale / "preview").glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1])
-        )
-        for report in reports
-    }
     return environment.get_template("report.html").render(
         reports=reports,
-        previews={k: [p.relative_to(out).as_posix() for p in v] for k, v in previews.items()},
+        previews={report.locale: previews(out, report.locale, "preview") for report in reports},
+        print_previews={report.locale: previews(out, report.locale, "preview-print") for report in reports},
         created=created,
     )
+
+
+def previews(out: Path, locale: str, folder: str) -> list[str]:
+    """The page images of one edition, in page order, as links relative to `out`."""
+    images = sorted((out / locale / folder).glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+    return [image.relative_to(out).as_posix() for image in images]
 
 
 def append_step_summary(reports: list[LocaleReport]) -> None:

@@ -94,9 +94,10 @@ def test_corrupt_or_foreign_cache_is_ignored(project: Path, tmp_path: Path) -> N
 def test_a_damaged_output_is_rendered_again(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(project, out, "-l", "it")
-    (out / "it" / "exploring-together-it.pdf").write_bytes(b"%PDF-1.7 truncated")
-    assert states(build(project, out, "-l", "it")) == {"it": "rendered"}
-    assert (out / "it" / "exploring-together-it.pdf").stat().st_size > 50_000
+    for name in ("exploring-together-it.pdf", "exploring-together-it-print.pdf"):
+        (out / "it" / name).write_bytes(b"%PDF-1.7 truncated")
+        assert states(build(project, out, "-l", "it")) == {"it": "rendered"}, name
+        assert (out / "it" / name).stat().st_size > 50_000
 
 
 def test_output_is_the_same_whatever_the_jobs(project: Path, tmp_path: Path) -> None:

@@ -100,7 +100,7 @@ def test_two_builds_give_identical_bytes(project: Path, tmp_path: Path) -> None:
         result = run_cli("build", "-l", "fr", "--out", str(out), cwd=project, env=environment)
         assert result.returncode == 0, result.stderr
         outputs.append(out)
-    for name in ("exploring-together-fr.pdf", "index.html"):
+    for name in ("exploring-together-fr.pdf", "exploring-together-fr-print.pdf", "index.html"):
         assert (outputs[0] / "fr" / name).read_bytes() == (outputs[1] / "fr" / name).read_bytes()
     pdf = pikepdf.open(outputs[0] / "fr" / "exploring-together-fr.pdf")
     assert str(pdf.docinfo["/CreationDate"]).startswith("D:20231114")
