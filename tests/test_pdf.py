@@ -109,7 +109,7 @@ def test_two_builds_give_identical_bytes(project: Path, tmp_path: Path) -> None:
 def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tmp_path: Path) -> None:
     path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     catalog = polib.pofile(str(path))
-    entry = catalog.find("Version 1 of the Global Exploration Roadmap will be available by mid 2011.")
+    entry = catalog.find("Version 1 of the Global Exploration Roadmap will be available by mid-2011.")
     entry.msgstr = " ".join([entry.msgstr] * 40)
     catalog.save(str(path))
     line = read_catalog(path).find(entry.msgid).linenum
