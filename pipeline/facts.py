@@ -28,6 +28,7 @@ BEFORE_COMMON_ERA = "BC"
 ERA_WIDTHS = ("abbreviated", "wide", "narrow")
 # CLDR's skeleton for a year with its era: "y G" (470 BC), "G y년" (기원전 470년), "Gy年".
 YEAR_WITH_ERA = "Gy"
+MEMBER_FORMAT = "{acronym} ({country})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +54,21 @@ class Facts:
     website: str
     era_width: str = "abbreviated"
     era_widths: dict[str, str] = field(default_factory=dict)
+    member_formats: dict[str, str] = field(default_factory=dict)
 
     def era_width_for(self, locale_code: str) -> str:
         """CLDR's width of era name that `locale_code`'s readers expect beside a year."""
-        code = locale_code.replace("-", "_")
-        return self.era_widths.get(code, self.era_widths.get(code.split("_")[0], self.era_width))
+        return for_locale(self.era_widths, locale_code, self.era_width)
+
+    def member_format_for(self, locale_code: str) -> str:
+        """How `locale_code` writes an agency with its country: 'ASI (Italy)', 'ASI（イタリア）'."""
+        return for_locale(self.member_formats, locale_code, MEMBER_FORMAT)
+
+
+def for_locale(table: dict[str, str], locale_code: str, default: str) -> str:
+    """The entry for the locale (zh_Hans), else for its language (zh), else `default`."""
+    code = locale_code.replace("-", "_")
+    return table.get(code, table.get(code.split("_")[0], default))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +115,19 @@ class _FactsReader:
             people={key: self.person(key, value) for key, value in self.table("people").items()},
             email=self.string(contact, "email"),
             website=self.string(contact, "website"),
+            member_formats=self.member_formats(),
             **self.eras(),
         )
+
+    def member_formats(self) -> dict[str, str]:
+        """[member-format]: per language, how an agency and its country are written together."""
+        table = self.data.get("member-format", {})
+        if not isinstance(table, dict):
+            raise self.fail("[member-format", "[member-format] must be a table")
+        for key, value in table.items():
+            if not isinstance(value, str) or "{acronym}" not in value or "{country}" not in value:
+                raise self.fail(f"{key} =", f"member-format {key} must contain {{acronym}} and {{country}}")
+        return {str(key): str(value) for key, value in table.items()}
 
     def eras(self) -> dict[str, Any]:
         """[eras] width, and per-locale exceptions in [eras.locales]; each one of CLDR's widths."""
@@ -163,7 +185,8 @@ class _FactsReader:
 def localize(facts: Facts, locale_code: str) -> LocalFacts:
     locale = babel_locale(locale_code)
     members = tuple((m.acronym, locale.territories.get(m.territory, m.territory)) for m in facts.members)
-    listed = format_list([f"{acronym} ({country})" for acronym, country in members], locale=locale)
+    member = facts.member_format_for(locale_code)
+    listed = format_list([member.format(acronym=a, country=c) for a, c in members], locale=locale)
     return LocalFacts(
         placeholders={
             "agency_count": format_decimal(len(facts.members), locale=locale),
