@@ -19,19 +19,6 @@ MOTTO = "Exploring together"
 UNSPACED = ("zh", "ja")
 
 
-# Devanagari's text layer maps each glyph to one fixed text, so pdfium reads "ɠमिलकर" for
-# "मिलकर"; a PDF post-processing pass (ActualText) is another change. Strict: it must then pass.
-PENDING_TEXT_LAYER = ("hi",)
-TEXT_LAYER_PENDING = pytest.mark.xfail(reason="Devanagari text layer: ActualText pass pending", strict=True)
-
-
-def with_text_layer(locales: tuple[str, ...]) -> list[object]:
-    return [
-        pytest.param(code, marks=TEXT_LAYER_PENDING) if code in PENDING_TEXT_LAYER else code
-        for code in locales
-    ]
-
-
 def motto(locale: str) -> str:
     return MOTTO if locale == "en" else catalog(locale).find(MOTTO).msgstr
 
@@ -78,7 +65,7 @@ def test_outputs_exist(built: Path, locale: str) -> None:
     assert pdf.read_bytes().startswith(b"%PDF-")
 
 
-@pytest.mark.parametrize("locale", with_text_layer(LOCALES))
+@pytest.mark.parametrize("locale", LOCALES)
 def test_pdf_has_its_motto_on_the_cover(texts: dict[str, str], locale: str) -> None:
     assert normalize(motto(locale), locale) in texts[locale]
 
@@ -86,11 +73,10 @@ def test_pdf_has_its_motto_on_the_cover(texts: dict[str, str], locale: str) -> N
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_edition_carries_the_mottos_of_all(texts: dict[str, str], locale: str) -> None:
     for other in LOCALES:
-        if other not in PENDING_TEXT_LAYER:  # the HTML test below finds them all, by lang
-            assert normalize(motto(other), locale) in texts[locale], other
+        assert normalize(motto(other), locale) in texts[locale], other
 
 
-@pytest.mark.parametrize("locale", with_text_layer(LOCALES))
+@pytest.mark.parametrize("locale", LOCALES)
 def test_pdf_names_member_countries_and_eras_in_its_language(texts: dict[str, str], locale: str) -> None:
     territories = babel_locale(locale).territories
     for code in ("KR", "GB", "US", "150"):
@@ -105,7 +91,7 @@ def test_korean_reads_its_own_era_name() -> None:
     assert not re.search("[A-Za-z]", era("ko"))
 
 
-@pytest.mark.parametrize("locale", with_text_layer(TRANSLATED))
+@pytest.mark.parametrize("locale", TRANSLATED)
 def test_pdf_has_translated_paragraphs(texts: dict[str, str], locale: str) -> None:
     entries = [entry for entry in catalog(locale) if len(entry.msgid) > 60 and "{" not in entry.msgid]
     assert len(entries) > 10

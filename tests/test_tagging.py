@@ -279,7 +279,9 @@ def test_foreign_passages_carry_their_lang(
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_list_numbers_are_labels(trees: dict[str, list[Element]], locale: str) -> None:
-    themes, mottos = lists_of(trees[locale])
+    lists = lists_of(trees[locale])
+    assert len(lists) == 2, f"{locale}: {len(lists)} lists, not the themes and the mottos"
+    themes, mottos = lists
     items = items_of(trees[locale], themes)
     assert len(items) == 5, f"{locale}: {len(items)} themes"
     for number, item in enumerate(items, start=1):
