@@ -15,7 +15,8 @@ Two steps make up for it:
 2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
    content become artifacts; every text sequence gets its characters as /ActualText (a line-end
    hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back,
-   capitals set by `text-transform` read as written); `lang` becomes /Lang where the language
+   and so are the spaces WeasyPrint draws nothing for (between Korean word spans), capitals set
+   by `text-transform` read as written); `lang` becomes /Lang where the language
    changes; `role="note"` a Note; list numbers Lbl; link annotations a description in words;
    empty elements go, and the ParentTree is rebuilt so that every marked-content id is reached.
 
@@ -120,35 +121,85 @@ def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int,
         if isinstance(child, MarginBox)
         for descendant in child.descendants()
     }
-    line_ends: set[int] = set()
+    read: dict[int, str] = {}
     for line in page_box.descendants():
         if isinstance(line, LineBox):
-            texts = [box for box in line.descendants() if isinstance(box, TextBox)]
-            line_ends.update(id(box) for box in texts[-1:])
+            read.update(read_line(list(text_boxes(line))))
     return {
-        info["mcid"]: Marked(text_of(box, id(box) in line_ends), margins.get(id(box), ""))
+        info["mcid"]: Marked(
+            read.get(id(box), box.text) if isinstance(box, TextBox) else None, margins.get(id(box), "")
+        )
         for box, info in marked.items()
     }
 
 
-def text_of(box: Any, line_end: bool) -> str | None:
-    """A text box's characters, as the source has them around a line break.
+def text_boxes(box: Any) -> Iterator[Any]:
+    """The text boxes of one line in order, leaving out those of lines nested in inline blocks."""
+    from weasyprint.formatting_structure.boxes import InlineBox, TextBox
+
+    for child in box.children:
+        if isinstance(child, TextBox):
+            yield child
+        elif isinstance(child, InlineBox):
+            yield from text_boxes(child)
+
+
+def read_line(boxes: list[Any]) -> dict[int, str]:
+    """What each text box of a line reads as, by id: its characters, and the spaces nobody draws.
+
+    WeasyPrint draws nothing for a box that holds only whitespace (`draw_first_line`): the spaces
+    between Korean word spans, a no-break space between two elements. Their characters go to
+    the box drawn before them. A line whose last drawn box is followed by such boxes (emptied by
+    `remove_last_whitespace`) broke at a space, in any script, and reads with it.
+    """
+    read: dict[int, str] = {id(box): "" for box in boxes}
+    leading, last = "", None  # whitespace before the first drawn box (a no-break space), that box
+    for box in boxes:
+        if not is_blank(box):
+            read[id(box)], leading, last = leading + text_of(box), "", box
+        elif last is None:
+            leading += box.text
+        else:
+            read[id(last)] += box.text
+    if last is not None:
+        read[id(last)] = line_end(read[id(last)], broke_at_space=boxes[-1] is not last)
+    return read
+
+
+def is_blank(box: Any) -> bool:
+    """Whitespace only, which WeasyPrint draws nothing for: its marked content is dropped."""
+    return not box.text.strip()
+
+
+def text_of(box: Any) -> str:
+    """A text box's characters as the source has them: capitals as written, hyphenation soft.
 
     WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace;
     a box ending in that character right after a letter, where `hyphens` allows breaking, is
     taken as hyphenated and reads as a soft hyphen (the catalogs write a source hyphen as
-    U+002D, which never matches). The space a line broke at is dropped from the box: it is
-    given back, except after a hyphen or dash-like break and in scripts without spaces (CJK).
+    U+002D, which never matches).
     """
-    from weasyprint.formatting_structure.boxes import TextBox
-
-    if not isinstance(box, TextBox):
-        return None
     text: str = untransformed(box)
     added = box.style["hyphenate_character"]
     if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
         return text[: -len(added)] + SOFT_HYPHEN
-    if line_end and text and not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
+    return text
+
+
+def line_end(text: str, broke_at_space: bool) -> str:
+    """The last drawn text of a line, with the space the line broke at given back.
+
+    A line broke at a space where blank boxes follow its last drawn one, in any script. Within
+    one box the break left no trace: a space is given back unless the line ends in a hyphen or
+    dash-like break or in an East Asian wide character (Chinese and Japanese break between
+    characters; Korean words are kept whole in spans by the HTML stage, so Korean lines break
+    between boxes, where the blank boxes show it).
+    """
+    if not text or text[-1].isspace():
+        return text
+    if broke_at_space:
+        return text + " "
+    if not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
         return text + " "
     return text
 

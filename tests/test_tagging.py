@@ -207,50 +207,91 @@ def placeholders(locale: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_back_cover_reads_its_text_before_its_art(trees: dict[str, list[Element]], locale: str) -> None:
+def test_back_cover_reads_its_text_before_its_art(
+    built: Path, trees: dict[str, list[Element]], locale: str
+) -> None:
     last = max(e.page or 0 for e in trees[locale])
     kinds = [e.kind for e in trees[locale] if e.page == last and e.depth == 1]
-    assert kinds == ["P", "P", "Div"], f"{locale}: back cover reading order {kinds}"
+    assert kinds == ["P", "P", "L", "Div"], f"{locale}: back cover reading order {kinds}"
+    mottos = items_of(trees[locale], lists_of(trees[locale])[-1])
+    read = [flat(item.text) for item in mottos]
+    assert read == [text for _, text in every_motto(built, locale)], f"{locale}: the mottos read {read}"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_member_grid_is_not_read_twice(trees: dict[str, list[Element]], locale: str) -> None:
-    lists = [e for e in trees[locale] if e.kind == "L"]
-    assert len(lists) == 1, f"{locale}: {len(lists)} lists; only the themes list is content"
+    lists = lists_of(trees[locale])
+    assert len(lists) == 2, f"{locale}: {len(lists)} lists; only the themes and the mottos are lists"
     nasa = [e for e in trees[locale] if e.depth > 0 and "NASA" in e.text and e.kind in ("P", "LI", "TD")]
     assert len(nasa) == 1, f"{locale}: the membership is read {len(nasa)} times"
 
 
-def motto_langs(built: Path, locale: str) -> list[tuple[str, str]]:
-    """(lang, text) of each motto the web page marks as another language."""
-    page = (built / locale / "index.html").read_text(encoding="utf-8")
-    return [
-        (lang, html.unescape(text))
-        for lang, text in re.findall(r'class="motto" lang="([^"]+)">([^<]+)<', page)
+def lists_of(tree: list[Element]) -> list[Element]:
+    """The lists in reading order: the themes, then the back cover's mottos."""
+    return [e for e in tree if e.kind == "L"]
+
+
+def items_of(tree: list[Element], parent: Element) -> list[Element]:
+    return [e for e in tree if e.kind == "LI" and e.obj.P.objgen == parent.obj.objgen]
+
+
+def web_page(built: Path, locale: str) -> str:
+    return (built / locale / "index.html").read_text(encoding="utf-8")
+
+
+def plain(fragment: str) -> str:
+    """An HTML fragment's text, as read aloud (Korean words come in no-wrap spans)."""
+    return flat(html.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+
+def every_motto(built: Path, locale: str) -> list[tuple[str, str]]:
+    """(lang, text) of the motto in every language, as the list below the web page has them."""
+    found = re.search(r'<ul class="mottos">(.*?)</ul>', web_page(built, locale), flags=re.S)
+    assert found, f"{locale}: the web page lists no mottos"
+    return [(lang, plain(text)) for lang, text in re.findall(r'<li lang="([^"]+)">(.*?)</li>', found[1])]
+
+
+def foreign_passages(built: Path, locale: str, own: str) -> list[tuple[str, str, str]]:
+    """(kind, lang, text) of each passage in a language other than `own`: the section pages'
+    mottos (P) and the mottos of the back cover's list (LI)."""
+    sections = re.findall(r'<p class="motto" lang="([^"]+)">(.*?)</p>', web_page(built, locale), flags=re.S)
+    return [("P", lang, plain(text)) for lang, text in sections] + [
+        ("LI", lang, text) for lang, text in every_motto(built, locale) if lang != own
     ]
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_foreign_passages_carry_their_lang(built: Path, trees: dict[str, list[Element]], locale: str) -> None:
-    foreign = motto_langs(built, locale)
-    assert len(foreign) >= 3
-    for lang, text in foreign:
-        matches = [e for e in trees[locale] if flat(e.text) == text and e.kind == "P"]
-        assert matches, f"{locale}: motto {text!r} not tagged as a paragraph"
+def test_foreign_passages_carry_their_lang(
+    built: Path, pdfs: dict[str, pikepdf.Pdf], trees: dict[str, list[Element]], locale: str
+) -> None:
+    own = str(pdfs[locale].Root.Lang)  # the BCP 47 tag: zh-Hans for zh_Hans
+    foreign = foreign_passages(built, locale, own)
+    kinds = [kind for kind, _, _ in foreign]
+    assert kinds.count("P") >= 3, f"{locale}: {kinds.count('P')} section mottos"
+    assert kinds.count("LI") == len(LOCALES) - 1, f"{locale}: the back cover lacks other languages' mottos"
+    for kind, lang, text in foreign:
+        matches = [e for e in trees[locale] if flat(e.text) == text and e.kind == kind]
+        assert matches, f"{locale}: motto {text!r} not tagged as {kind}"
         assert all(str(e.obj.get("/Lang")) == lang for e in matches), f"{locale}: {text!r} lacks /Lang {lang}"
     marked = {str(e.obj.Lang) for e in trees[locale] if "/Lang" in e.obj}
-    assert locale not in marked, f"{locale}: /Lang repeats the document's language"
+    assert own not in marked, f"{locale}: /Lang repeats the document's language {own}"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_list_numbers_are_labels(trees: dict[str, list[Element]], locale: str) -> None:
-    items = [e for e in trees[locale] if e.kind == "LI"]
-    assert len(items) == 5
+    lists = lists_of(trees[locale])
+    assert len(lists) == 2, f"{locale}: {len(lists)} lists, not the themes and the mottos"
+    themes, mottos = lists
+    items = items_of(trees[locale], themes)
+    assert len(items) == 5, f"{locale}: {len(items)} themes"
     for number, item in enumerate(items, start=1):
         parts = [str(kid.S)[1:] for kid in kids(item.obj)]
         assert parts == ["Lbl", "LBody"], f"{locale}: list item {number} is {parts}"
         label = next(e for e in trees[locale] if e.obj.objgen == kids(item.obj)[0].objgen)
         assert label.text.strip() == str(number)
+    for number, item in enumerate(items_of(trees[locale], mottos), start=1):
+        parts = [str(kid.S)[1:] for kid in kids(item.obj)]
+        assert parts == ["LBody"], f"{locale}: motto {number}, in a list without numbers, is {parts}"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -281,9 +322,25 @@ def test_links_are_described_in_words(trees: dict[str, list[Element]], locale: s
         assert objects, f"{locale}: link {link.text!r} has no annotation reference"
         for annotation in objects:  # a link broken over lines, or with generated content, has several
             words = str(annotation.get("/Contents", ""))
-            assert re.search(r"\w{3}", words), f"{locale}: link {link.text!r} has no description"
-            assert not re.match(r"(https?:|mailto:|#|note-)", words), f"{locale}: link described as {words!r}"
+            assert words, f"{locale}: link {link.text!r} has no description"
+            assert not re.match(r"(https?:|mailto:|www\.|#|note-)", words), (
+                f"{locale}: link described as {words!r}"
+            )
+            assert words in described(locale, annotation, flat(link.text)), (
+                f"{locale}: link {link.text!r} described as {words!r}, not in the edition's words"
+            )
             assert int(annotation.StructParent) >= 0
+
+
+def described(locale: str, annotation: pikepdf.Object, text: str) -> set[str]:
+    """What a link may say it is, in the edition's language: 'Footnote', 'E-mail' or 'Website'
+    before the address, or (a link inside a sentence) its own words."""
+    if str(annotation.get("/Dest", "")).startswith("note-"):
+        return {catalog_text(locale, "Footnote")}
+    uri = str(annotation.A.URI) if "/A" in annotation else ""
+    if uri.startswith("mailto:"):
+        return {f"{catalog_text(locale, 'E-mail')} {uri.removeprefix('mailto:')}"}
+    return {f"{catalog_text(locale, 'Website')} {re.sub('^https?://', '', uri)}", text}
 
 
 def catalog_text(locale: str, msgid: str) -> str:
@@ -300,9 +357,16 @@ def web_paragraphs(built: Path, locale: str) -> list[str]:
     return [flat(html.unescape(re.sub(r"<[^>]+>", "", p))) for _, p in paragraphs if "<a " not in p]
 
 
+def extracted(text: str) -> str:
+    """An extractor's text as read aloud. Its line breaks stand for nothing: a line that broke at a
+    space carries that space in the text layer, and Chinese and Japanese lines break between
+    characters, where a space would be wrong."""
+    return flat(re.sub(r"\u00ad?[\r\n\f]+", "", text))
+
+
 def poppler_text(path: Path) -> str:
     result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
-    return flat(result.stdout)
+    return extracted(result.stdout)
 
 
 def pdfium_text(path: Path) -> str:
@@ -311,8 +375,8 @@ def pdfium_text(path: Path) -> str:
         pages = [page.get_textpage().get_text_range() for page in document]
     finally:
         document.close()
-    # pdfium marks a soft hyphen at a line end with U+FFFE and joins the lines itself.
-    return flat(" ".join(pages).replace("\ufffe\r\n", "").replace("\ufffe", ""))
+    # pdfium marks a soft hyphen at a line end with U+FFFE.
+    return extracted("".join(pages).replace("\ufffe", "\u00ad"))
 
 
 needs_pdftotext = pytest.mark.skipif(
@@ -332,9 +396,26 @@ def test_text_layer_is_the_translation(built: Path, locale: str, extract: object
     for paragraph in paragraphs:
         assert paragraph in text, f"{locale}: the text layer lacks, character for character: {paragraph!r}"
     assert "\u2010" not in text, f"{locale}: a hyphen reads as U+2010"
-    date = placeholders(locale)["framework_date"]
-    assert "\u00a0" in date and date in text, f"{locale}: the date {date!r} lost its no-break spaces"
-    assert "Ex‐ plor‐" not in text and "Ex- plor-" not in text
+    date = placeholders(locale)["framework_date"]  # 31 mai 2007, 2007년 5월 31일; 2007年5月31日 has no space
+    assert not re.search(r"[ \t]", date), f"{locale}: the date {date!r} may break across lines"
+    assert date in text, f"{locale}: the date {date!r} lost its no-break spaces"
+    assert not re.search(r"Ex[‐-] ?plor[‐-]", text), f"{locale}: the hidden running title is read"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_structure_tree_reads_the_translation(
+    built: Path, trees: dict[str, list[Element]], locale: str
+) -> None:
+    """What a screen reader reads, element by element, with no extractor guessing spaces from
+    gaps: the spaces between Korean word spans, the space a line broke at, none inside a Chinese
+    or Japanese line, the no-break spaces of dates."""
+    read = flat("".join(e.text for e in trees[locale] if e.kind in ("P", "H1", "H2", "H3")))
+    paragraphs = web_paragraphs(built, locale)
+    assert len(paragraphs) >= 10
+    for paragraph in paragraphs:
+        assert paragraph in read, (
+            f"{locale}: the structure tree lacks, character for character: {paragraph!r}"
+        )
 
 
 HINDI = Path(__file__).parent / "roots" / "devanagari" / "hi.po"
