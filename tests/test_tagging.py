@@ -190,14 +190,14 @@ def test_first_page_reads_in_visual_order_without_hidden_text(
         locale, "Earth, the Moon and Mars, linked by the paths of spacecraft"
     )
     assert flat(top[1].text) == catalog_text(locale, "Exploring together"), f"{locale}: the headline"
-    intro = catalog_text(locale, INTRO).replace("{agency_count}", placeholders(locale)["agency_count"])
+    intro = catalog_text(locale, INTRO).replace("{founding_count}", placeholders(locale)["founding_count"])
     assert flat(top[2].text) == intro, f"{locale}: the introduction"
     assert flat(top[3].text) == "ISECG"
     assert "‐" not in "".join(e.text for e in top), f"{locale}: a hidden or hyphenated title is read"
 
 
 INTRO = (
-    "ISECG is the international forum set up by {agency_count} space agencies to advance the Global "
+    "ISECG is the international forum set up by {founding_count} space agencies to advance the Global "
     "Exploration Strategy through coordination of their mutual efforts in space exploration."
 )
 
