@@ -14,11 +14,12 @@ Two steps make up for it:
    It wraps WeasyPrint's private `weasyprint.pdf.tags._build_box_tree` and only reads.
 2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
    content become artifacts; every text sequence gets its characters as /ActualText (a line-end
-   hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back,
-   and so are the spaces WeasyPrint draws nothing for (between Korean word spans), capitals set
-   by `text-transform` read as written); `lang` becomes /Lang where the language
-   changes; `role="note"` a Note; list numbers Lbl; link annotations a description in words;
-   empty elements go, and the ParentTree is rebuilt so that every marked-content id is reached.
+   hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back
+   where the text had one, and so are the spaces WeasyPrint draws nothing for (between Korean
+   word spans), capitals set by `text-transform` read as written); `lang` becomes /Lang where
+   the language changes; `role="note"` a Note; list numbers Lbl; a link that a line break split
+   one Link; link annotations a description in words; empty elements go, and the ParentTree is
+   rebuilt so that every marked-content id is reached.
 
 tests/test_tagging.py walks the result, so that a WeasyPrint upgrade that changes any of this
 fails there by name.
@@ -69,6 +70,7 @@ class Origin:
     label: str = ""
     ident: str = ""
     hidden: bool = False
+    element: int = 0  # id() of the element, telling the pieces of one element from another's
 
 
 @dataclass(slots=True)
@@ -90,6 +92,7 @@ def recording() -> Iterator[Record]:
     from weasyprint.pdf import tags
 
     record = Record()
+    drawn: dict[int, Drawn] = {}
     with RECORDING:  # the wrapper is process-wide: one write_pdf at a time records
         original = getattr(tags, "_build_box_tree", None)
         if original is None:
@@ -98,8 +101,8 @@ def recording() -> Iterator[Record]:
         def build_box_tree(
             box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
         ) -> Any:
-            if isinstance(box, PageBox):  # the first call for a page: all its marked content
-                record.pages[page] = describe_page(box, marked)
+            if isinstance(box, PageBox):  # the first call for a page, before WeasyPrint empties `marked`
+                drawn[page] = Drawn(box, {info["mcid"]: marked_box for marked_box, info in marked.items()})
             for element in original(box, parent, pdf, page, nums, annots, marked):
                 record.origins.setdefault(element.number, origin_of(box))
                 yield element
@@ -109,27 +112,47 @@ def recording() -> Iterator[Record]:
             yield record
         finally:
             tags._build_box_tree = original
+    # A line's end reads as the start of its block's next line, which may be on a later page.
+    record.pages.update(describe_pages(drawn))
 
 
-def describe_page(page_box: Any, marked: dict[Any, dict[str, Any]]) -> dict[int, Marked]:
-    """Each marked-content id of a page: the characters its box holds, and its margin box."""
-    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """One page as WeasyPrint drew it: its box, and the box each marked-content id marks."""
+
+    page_box: Any
+    boxes: dict[int, Any]
+
+
+def describe_pages(drawn: dict[int, Drawn]) -> dict[int, dict[int, Marked]]:
+    """Each page's marked-content ids: the characters each box reads as, and its margin box."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    lines = [
+        (line.element, list(text_boxes(line)))
+        for _, page in sorted(drawn.items())
+        for line in page.page_box.descendants()
+        if isinstance(line, LineBox)
+    ]
+    read = read_lines(lines)
+    return {index: describe_page(page, read) for index, page in drawn.items()}
+
+
+def describe_page(page: Drawn, read: dict[int, str]) -> dict[int, Marked]:
+    """Each marked-content id of a page: the characters its box reads as, and its margin box."""
+    from weasyprint.formatting_structure.boxes import MarginBox, TextBox
 
     margins = {
         id(descendant): child.at_keyword
-        for child in page_box.children
+        for child in page.page_box.children
         if isinstance(child, MarginBox)
         for descendant in child.descendants()
     }
-    read: dict[int, str] = {}
-    for line in page_box.descendants():
-        if isinstance(line, LineBox):
-            read.update(read_line(list(text_boxes(line))))
     return {
-        info["mcid"]: Marked(
+        mcid: Marked(
             read.get(id(box), box.text) if isinstance(box, TextBox) else None, margins.get(id(box), "")
         )
-        for box, info in marked.items()
+        for mcid, box in page.boxes.items()
     }
 
 
@@ -144,13 +167,39 @@ def text_boxes(box: Any) -> Iterator[Any]:
             yield from text_boxes(child)
 
 
-def read_line(boxes: list[Any]) -> dict[int, str]:
+def read_lines(lines: list[tuple[Any, list[Any]]]) -> dict[int, str]:
+    """What each text box reads as, by id, from (block element, text boxes) of every line in order.
+
+    A line is read with the first box drawn on the next line of its block, which may be on a
+    later page (none where the block ends, nor in margin boxes, which have no element).
+    """
+    read: dict[int, str] = {}
+    starts: dict[int, Any] = {}  # per block element: the first drawn box of the line read before
+    for element, boxes in reversed(lines):
+        following = starts.get(id(element)) if element is not None else None
+        read.update(read_line(boxes, Break(element, following)))
+        drawn = [box for box in boxes if not is_blank(box)]
+        if drawn:
+            starts[id(element)] = drawn[0]
+    return read
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """Where a line ends: its block's element, and the first box drawn on the block's next line."""
+
+    block: Any
+    following: Any | None
+
+
+def read_line(boxes: list[Any], end: Break) -> dict[int, str]:
     """What each text box of a line reads as, by id: its characters, and the spaces nobody draws.
 
     WeasyPrint draws nothing for a box that holds only whitespace (`draw_first_line`): the spaces
     between Korean word spans, a no-break space between two elements. Their characters go to
     the box drawn before them. A line whose last drawn box is followed by such boxes (emptied by
-    `remove_last_whitespace`) broke at a space, in any script, and reads with it.
+    `remove_last_whitespace`) broke at a space, in any script, and reads with it; one that broke
+    inside a box reads with a space where its text had one (`had_space`).
     """
     read: dict[int, str] = {id(box): "" for box in boxes}
     leading, last = "", None  # whitespace before the first drawn box (a no-break space), that box
@@ -161,8 +210,10 @@ def read_line(boxes: list[Any]) -> dict[int, str]:
             leading += box.text
         else:
             read[id(last)] += box.text
-    if last is not None:
-        read[id(last)] = line_end(read[id(last)], broke_at_space=boxes[-1] is not last)
+    if last is None or read[id(last)][-1:].isspace():
+        return read
+    if boxes[-1] is not last or had_space(last, end):
+        read[id(last)] += " "
     return read
 
 
@@ -186,22 +237,28 @@ def text_of(box: Any) -> str:
     return text
 
 
-def line_end(text: str, broke_at_space: bool) -> str:
-    """The last drawn text of a line, with the space the line broke at given back.
+def had_space(last: Any, end: Break) -> bool:
+    """Whether the text had a space where a line broke after the box `last` (WeasyPrint drops it).
 
-    A line broke at a space where blank boxes follow its last drawn one, in any script. Within
-    one box the break left no trace: a space is given back unless the line ends in a hyphen or
-    dash-like break or in an East Asian wide character (Chinese and Japanese break between
-    characters; Korean words are kept whole in spans by the HTML stage, so Korean lines break
-    between boxes, where the blank boxes show it).
+    The block's text says, where the characters on either side of the break are found in it
+    joined and not spaced, or the reverse: "DLR" then "（德国）" were written "DLR（德国）".
+    Where it cannot say (generated content, or both found), the characters do: none after a
+    hyphen or a dash-like break, nor next to an East Asian wide character (Chinese and Japanese
+    break between characters); a space otherwise. A block's last line broke at nothing.
     """
-    if not text or text[-1].isspace():
-        return text
-    if broke_at_space:
-        return text + " "
-    if not text.endswith(NO_SPACE_AFTER) and east_asian_width(text[-1]) not in "WF":
-        return text + " "
-    return text
+    if end.following is None:
+        return False
+    before, after = text_of(last), text_of(end.following)
+    source = SPACES.sub(" ", "".join(end.block.itertext()))
+    word, rest = before.removesuffix(SOFT_HYPHEN), after.removesuffix(SOFT_HYPHEN)  # as the source has them
+    joined, spaced = word + rest in source, f"{word} {rest}" in source
+    if joined != spaced:
+        return spaced
+    return not (before.endswith(NO_SPACE_AFTER) or is_wide(before[-1:]) or is_wide(after[:1]))
+
+
+def is_wide(character: str) -> bool:
+    return bool(character) and east_asian_width(character) in ("W", "F")
 
 
 def untransformed(box: Any) -> str:
@@ -241,6 +298,7 @@ def origin_of(box: Any) -> Origin:
         label=element.get("aria-label", ""),
         ident=element.get("id", ""),
         hidden=element.get("aria-hidden") == "true",
+        element=id(element),
     )
 
 
@@ -250,6 +308,7 @@ def retag(data: bytes, record: Record) -> bytes:
         tree = Tree(pdf, record)
         tree.detach_hidden()
         tree.merge_nested_links()
+        tree.merge_split_links()
         tree.label_list_numbers()
         tree.mark_notes_and_languages()
         kept = {index: rewrite_content(page, index, tree) for index, page in enumerate(pdf.pages)}
@@ -336,6 +395,30 @@ class Tree:
                 kids = kids_of(parent)
                 index = index_of(kids, element)
                 parent.K = Array([*kids[:index], *kids_of(element), *kids[index + 1 :]])
+
+    def merge_split_links(self) -> None:
+        """A link a line break split is one Link, holding both annotations: WeasyPrint makes one per
+        line, and a screen reader would meet two links ('ISECGのウェ', 'ブサイト')."""
+        for element, _ in list(self.walk()):
+            kids: list[Any] = []
+            for kid in kids_of(element):
+                if kids and self.same_link(kids[-1], kid):
+                    for moved in kids_of(kid):
+                        if is_element(moved):
+                            moved.P = kids[-1]
+                    kids[-1].K = Array([*kids_of(kids[-1]), *kids_of(kid)])
+                else:
+                    kids.append(kid)
+            element.K = Array(kids)
+
+    def same_link(self, first: Any, second: Any) -> bool:
+        """Two Link elements made from the same HTML element, on the same page."""
+        if not (is_element(first) and is_element(second) and first.S == second.S == "/Link"):
+            return False
+        origins = self.origin(first), self.origin(second)
+        if origins[0] is None or origins[1] is None or not origins[0].element:
+            return False
+        return origins[0].element == origins[1].element and first.Pg.objgen == second.Pg.objgen
 
     def label_list_numbers(self) -> None:
         """A list item's generated number (li::before) is its Lbl, beside the LBody."""

@@ -11,8 +11,10 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import pikepdf
 import polib
@@ -20,7 +22,7 @@ import pypdfium2
 import pytest
 
 from pipeline.facts import localize, read_facts
-from pipeline.tagging import TaggingError, recording
+from pipeline.tagging import TaggingError, read_lines, recording
 
 from .conftest import LOCALES, ROOT, catalog, copy_project, run_cli
 
@@ -416,6 +418,49 @@ def test_structure_tree_reads_the_translation(
         assert paragraph in read, (
             f"{locale}: the structure tree lacks, character for character: {paragraph!r}"
         )
+
+
+@dataclass
+class StandInBox:
+    """What the tagging pass reads of a WeasyPrint text box."""
+
+    text: str
+    element: Any = None
+    style: dict[str, str] = field(
+        default_factory=lambda: {
+            "text_transform": "none",
+            "hyphens": "manual",
+            "hyphenate_character": "\u2010",
+        }
+    )
+
+
+# (the block's text, the box ending a line, the box starting the next: what the first reads as)
+LINE_ENDS = {
+    "no space in the text": ("成员为：DLR（德国）、ESA", "成员为：DLR", "（德国）、ESA", "成员为：DLR"),
+    "a space in the text": (
+        "the solar system where humans",
+        "the solar system",
+        "where humans",
+        "the solar system ",
+    ),
+    "hyphenated": ("space exploration themes", "space explora\u2010", "tion themes", "space explora\u00ad"),
+    "between characters": ("ISECGのウェブサイト", "ISECGのウェ", "ブサイト", "ISECGのウェ"),
+    "generated content": ("see the note for", "note*", "for", "note* "),
+    "generated, wide": ("见注释和", "注释*", "和", "注释*"),
+}
+
+
+@pytest.mark.parametrize("case", LINE_ENDS)
+def test_a_line_end_reads_with_a_space_where_the_text_has_one(case: str) -> None:
+    """WeasyPrint drops the space a line broke at; the block's text, or else the characters on
+    either side, say whether there was one. A block's last line gets none."""
+    source, end, start, expected = LINE_ENDS[case]
+    block = ElementTree.fromstring(f"<p>{source}</p>")
+    first, second = StandInBox(end, block), StandInBox(start, block)
+    read = read_lines([(block, [first]), (block, [second])])
+    assert read[id(first)] == expected
+    assert read[id(second)] == start
 
 
 HINDI = Path(__file__).parent / "roots" / "devanagari" / "hi.po"
