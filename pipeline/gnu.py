@@ -47,7 +47,8 @@ def tool(name: str) -> str:
 
 def run(command: list[str], name: str, stdin: str | None = None) -> str:
     """Run a gettext tool; its complaint (`file:line: message`) becomes a BrochureError."""
-    result = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+    # Catalogs are UTF-8 whatever the machine's locale (CI may run with LANG unset).
+    result = subprocess.run(command, input=stdin, capture_output=True, encoding="utf-8", check=False)
     if result.returncode != 0:
         raise gnu_error(result.stderr, name)
     return result.stdout

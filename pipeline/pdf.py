@@ -231,8 +231,6 @@ def font_configuration() -> Any:
 
 def page_previews(data: bytes, scale: float = 1.0) -> list[bytes]:
     """PNG images of each page (scale 1 is 72 dpi), for readers without a PDF viewer."""
-    import io
-
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
