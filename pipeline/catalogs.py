@@ -1,11 +1,17 @@
-"""Read and write gettext catalogs (.pot and .po) in GNU gettext's format, deterministically."""
+"""Turn a .po or .pot file into a Catalog, checked once as GNU msgfmt checks it, for every later stage.
+
+A catalog is parsed once per build: the checks, the statistics, the translators and the segment
+map all take the Catalog, and what "translated" means is decided here alone (`entry_status`).
+"""
 
 from __future__ import annotations
 
 import gettext
 import re
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -14,11 +20,19 @@ from babel.messages.plurals import get_plural
 
 from .config import validate_locale
 from .errors import BrochureError, line_of
-from .gnu import WRAP_WIDTH
-from .posyntax import check_syntax
+from .gnu import WRAP_WIDTH, check_syntax
+from .markup import PLACEHOLDER, PRINTF_NAME, plain_text
 
 POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
 PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+
+
+class Status(StrEnum):
+    SOURCE = "source"  # the source locale: the msgid is the text
+    TRANSLATED = "translated"
+    UNTRANSLATED = "untranslated"
+    FUZZY = "fuzzy"  # a translation that waits for review is never published
+    REFUSED = "refused"  # markup or placeholders that the source segment lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +82,62 @@ class Entry:
 
     msgstr: str
     msgstr_plural: tuple[str, ...]
-    fuzzy: bool
+    status: Status
     line: int
 
 
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """One parsed catalog (or the template), its text to cite header lines, and its plural rule."""
+
+    path: Path
+    po: polib.POFile
+    text: str
+    plurals: PluralRule
+
+    @property
+    def messages(self) -> list[polib.POEntry]:
+        """The live entries: no header, no obsolete ones."""
+        return [entry for entry in self.po if entry.msgid and not entry.obsolete]
+
+    def entries(self) -> dict[tuple[str, str], Entry]:
+        """Live entries keyed by (msgctxt, msgid), as the translator looks them up."""
+        return {key(entry): entry_of(entry) for entry in self.messages}
+
+    def header_line(self, field: str) -> int:
+        """The line of a header field, else of the first msgid."""
+        return line_of(self.text, f'"{field}:', line_of(self.text, "msgid "))
+
+
+def key(entry: polib.POEntry) -> tuple[str, str]:
+    return (entry.msgctxt or "", entry.msgid)
+
+
+def entry_of(entry: polib.POEntry) -> Entry:
+    plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return Entry(entry.msgstr, plural, entry_status(entry), int(entry.linenum))
+
+
+def entry_status(entry: polib.POEntry | None) -> Status:
+    """Translated means every form filled and no fuzzy flag; the one definition of it."""
+    if entry is None:
+        return Status.UNTRANSLATED
+    if "fuzzy" in entry.flags:
+        return Status.FUZZY
+    forms = (
+        [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+        if entry.msgid_plural
+        else [entry.msgstr]
+    )
+    return Status.TRANSLATED if forms and all(forms) else Status.UNTRANSLATED
+
+
 def read_catalog(path: Path) -> polib.POFile:
-    """Parse a catalog, turning polib's complaints into `path:line: error:` messages."""
+    return open_catalog(path).po
+
+
+def open_catalog(path: Path) -> Catalog:
+    """Parse a catalog once, after msgfmt's syntax check; its complaints become `path:line: error:`."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -86,7 +150,7 @@ def read_catalog(path: Path) -> polib.POFile:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise BrochureError(path, line, "not valid UTF-8; save the file as UTF-8") from None
-    check_syntax(text, path)
+    check_syntax(path, text)
     check_charset(text, path)
     try:
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
@@ -96,9 +160,11 @@ def read_catalog(path: Path) -> polib.POFile:
         ) from None
     catalog.fpath = str(path)
     point_at_msgids(catalog, text)
+    rule = SOURCE_PLURALS
     if path.suffix == ".po":
-        check_plural_entries(catalog, plural_rule(catalog, text, path), path)
-    return catalog
+        rule = plural_rule(catalog, text, path)
+        check_plural_entries(catalog, rule, path)
+    return Catalog(path, catalog, text, rule)
 
 
 def point_at_msgids(catalog: polib.POFile, text: str) -> None:
@@ -147,13 +213,6 @@ def check_plural_entries(catalog: polib.POFile, rule: PluralRule, path: Path) ->
                 f"{found} msgstr[] forms, but Plural-Forms declares nplurals={rule.forms}; "
                 f"give msgstr[0] to msgstr[{rule.forms - 1}]",
             )
-
-
-def plural_rule_of(catalog: polib.POFile) -> PluralRule:
-    """The rule of a catalog that `read_catalog` accepted."""
-    rule = PluralRule.parse(catalog.metadata.get("Plural-Forms", ""))
-    assert rule is not None, "read_catalog checks Plural-Forms"
-    return rule
 
 
 def init_catalog(template: polib.POFile, locale: str, created: str, source: Path) -> polib.POFile:
@@ -206,17 +265,48 @@ def polib_message(error: Exception) -> str:
     return POLIB_LINE.sub("", str(error)).strip().rstrip(":").strip() or type(error).__name__
 
 
-def published_entries(catalog: polib.POFile) -> dict[tuple[str, str], Entry]:
-    """Active entries keyed by (msgctxt, msgid); obsolete ones are never published."""
-    entries: dict[tuple[str, str], Entry] = {}
-    for entry in catalog:
-        if entry.obsolete or not entry.msgid:
-            continue
-        plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-        entries[(entry.msgctxt or "", entry.msgid)] = Entry(
-            msgstr=entry.msgstr,
-            msgstr_plural=plural,
-            fuzzy="fuzzy" in entry.flags,
-            line=int(entry.linenum),
-        )
-    return entries
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Template messages by state, counted in messages and in the words of their msgids."""
+
+    locale: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    translated_words: int
+    fuzzy_words: int
+    untranslated_words: int
+
+    @property
+    def messages(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def words(self) -> int:
+        return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    @property
+    def percent(self) -> float:
+        """Share of the source's words whose translation is published (translated, not fuzzy)."""
+        return 100.0 * self.translated_words / self.words if self.words else 100.0
+
+    def as_dict(self) -> dict[str, str | int | float]:
+        return {**asdict(self), "percent": round(self.percent, 1)}
+
+
+def catalog_stats(catalog: Catalog, template: Catalog, locale: str) -> Stats:
+    entries = {key(entry): entry for entry in catalog.messages}
+    counts: Counter[Status] = Counter()
+    words: Counter[Status] = Counter()
+    for message in template.messages:
+        status = entry_status(entries.get(key(message)))
+        counts[status] += 1
+        words[status] += word_count(message.msgid)
+    states = (Status.TRANSLATED, Status.FUZZY, Status.UNTRANSLATED)
+    return Stats(locale, *(counts[state] for state in states), *(words[state] for state in states))
+
+
+def word_count(msgid: str) -> int:
+    """Words as a reader counts them: runs between spaces that hold a letter or digit."""
+    text = PRINTF_NAME.sub(" ", PLACEHOLDER.sub(" ", plain_text(msgid, {})))
+    return sum(1 for token in text.split() if any(char.isalnum() for char in token))

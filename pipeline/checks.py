@@ -1,25 +1,31 @@
-"""Turn a catalog and its template into findings a translator can act on."""
+"""Turn a parsed catalog and the template into findings a translator can act on.
+
+The checks take the Catalogs a build has already parsed; what each language expects (its
+quotation marks, its spacing, its usual length) is data, in source/languages.toml.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import polib
 from babel.messages.plurals import get_plural
 
-from .catalogs import plural_rule_of, read_catalog
-from .errors import display_path
-from .glossary import EMPTY, Vocabulary
-from .markup import PLACEHOLDER, markup_signature, placeholders, plain_text
-from .translate import Status, printf_names
+from .catalogs import Catalog, catalog_stats, key, open_catalog
+from .config import Project, for_locale, language
+from .errors import BrochureError, display_path
+from .files import read_toml
+from .glossary import EMPTY, Vocabulary, load_vocabulary
+from .markup import PLACEHOLDER, PRINTF_NAME, markup_signature, placeholders
+from .translate import printf_names
 
 
 class Severity(StrEnum):
@@ -39,121 +45,8 @@ class Finding:
         return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
 
     def as_dict(self) -> dict[str, str | int]:
-        return {
-            "path": display_path(self.path),
-            "line": self.line,
-            "severity": str(self.severity),
-            "code": self.code,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    """Template messages by state, counted in messages and in the words of their msgids."""
-
-    locale: str
-    translated: int
-    fuzzy: int
-    untranslated: int
-    translated_words: int
-    fuzzy_words: int
-    untranslated_words: int
-
-    @property
-    def messages(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
-
-    @property
-    def words(self) -> int:
-        return self.translated_words + self.fuzzy_words + self.untranslated_words
-
-    @property
-    def percent(self) -> float:
-        """Share of the source's words whose translation is published (translated, not fuzzy)."""
-        return 100.0 * self.translated_words / self.words if self.words else 100.0
-
-    def as_dict(self) -> dict[str, str | int | float]:
-        return {
-            "locale": self.locale,
-            "translated": self.translated,
-            "fuzzy": self.fuzzy,
-            "untranslated": self.untranslated,
-            "translated_words": self.translated_words,
-            "fuzzy_words": self.fuzzy_words,
-            "untranslated_words": self.untranslated_words,
-            "percent": round(self.percent, 1),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogContext:
-    """What a catalog-level check looks at."""
-
-    catalog: polib.POFile
-    template: polib.POFile
-    text: str  # the catalog file, to cite header lines
-    locale: str
-    threshold: float
-    vocabulary: Vocabulary = EMPTY
-
-
-# An entry's text: (source, translation, locale) -> one message per problem.
-TextCheck = Callable[[str, str, str], Iterator[str]]
-# An entry's text measured against the project's vocabulary: the glossary and untranslated names.
-TermCheck = Callable[[str, str, str, Vocabulary], Iterator[str]]
-# An entry as a whole: (entry, locale) -> messages.
-EntryCheck = Callable[[polib.POEntry, str], Iterator[str]]
-# The catalog as a whole -> (line, message) pairs.
-CatalogCheck = Callable[[CatalogContext], Iterator[tuple[int, str]]]
-F = TypeVar("F", TextCheck, TermCheck, EntryCheck, CatalogCheck)
-V = TypeVar("V")
-
-
-@dataclass(frozen=True, slots=True)
-class Check(Generic[F]):
-    code: str
-    severity: Severity
-    function: F
-    description: str
-
-
-# ---------------------------------------------------------------- vocabulary
-
-NO_BREAK_SPACES = "\u202f\u00a0"
-
-ANY_LOCALE = frozenset({"*"})
-# Messages a translation may rightly leave as the source has them. The key is a regular
-# expression that the whole msgid (placeholders removed) must match; the value, the languages
-# (or locales) in which that is normal. Messages made of names that stay untranslated (the
-# glossary's and data.toml's acronyms and addresses) and punctuation are allowed everywhere.
-SAME_AS_SOURCE_ALLOWED: dict[str, frozenset[str]] = {
-    r"[\W\d_]*": ANY_LOCALE,  # no letters: numbers, punctuation, placeholders
-    r"PDF\b.*": ANY_LOCALE,
-    # The group's own name, which some editions keep in English; and names of people.
-    r"International Space Exploration Coordination Group": ANY_LOCALE,
-    r"Konstantin E\. Tsiolkovsky|Socrates|Lao Tzu": ANY_LOCALE,
-    r"Contact": frozenset({"fr", "nl", "ro"}),
-    r"Website": frozenset({"de", "nl"}),
-    r"E-mail": frozenset({"it", "nl", "pt"}),
-}
-
-# Repeated words that grammar allows: German relative pronoun + article, French reflexives.
-LEGITIMATE_DOUBLES: dict[str, frozenset[str]] = {
-    "de": frozenset({"das", "dem", "den", "der", "des", "die"}),
-    "fr": frozenset({"nous", "vous"}),
-}
-
-# Usual length of a translation, as a multiple of the English source's, for long segments.
-LENGTH_BANDS: dict[str, tuple[float, float]] = {
-    "de": (0.8, 1.6),
-    "fr": (0.8, 1.5),
-    "it": (0.8, 1.5),
-}
-LENGTH_MIN_SOURCE = 40
-
-# Where French wants a no-break space before a mark; Canadian usage keeps it only before a colon.
-FRENCH_SPACED_MARKS: dict[str, str] = {"fr": ";:!?", "fr_CA": ":"}
+        fields = (display_path(self.path), self.line, str(self.severity), self.code, self.message)
+        return dict(zip(("path", "line", "severity", "code", "message"), fields, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,27 +57,67 @@ class QuoteStyle:
     example: str
 
 
-QUOTE_STYLES: dict[str, QuoteStyle] = {
-    "de": QuoteStyle("„", "“", "«»”", "„…“"),
-    "de_CH": QuoteStyle("«", "»", "„”", "«…»"),
-    "fr": QuoteStyle("«", "»", "„", "«\u202f…\u202f»"),
-    "it": QuoteStyle("«", "»", "„", "«…»"),
-    # CLDR's delimiters (Babel does not carry them). Chinese and Korean quote with “…” (Korean
-    # may set a title in 「…」 or 『…』); Japanese with 「…」 and 『…』 inside; Russian and
-    # Ukrainian with «…» and „…“ inside; Hindi with “…”.
-    "zh": QuoteStyle("“", "”", "「」『』«»„", "“…”"),
-    "ko": QuoteStyle("“", "”", "«»„", "“…”"),
-    "ja": QuoteStyle("「", "」", "“”«»„", "「…」, with 『…』 inside"),
-    "ru": QuoteStyle("«", "»", "”", "«…», with „…“ inside"),
-    "uk": QuoteStyle("«", "»", "”", "«…», with „…“ inside"),
-    "hi": QuoteStyle("“", "”", "«»„", "“…”"),
-}
+@dataclass(frozen=True, slots=True)
+class Languages:
+    """source/languages.toml: what the checks expect of each language."""
 
-# Hindi ends a sentence with the danda (।), not a full stop; a full stop after Devanagari is wrong.
-DANDA_LOCALES = frozenset({"hi"})
-# A word of two letters or more: an initial (ई. for E.) keeps its full stop.
-DEVANAGARI_FULL_STOP = re.compile(r"[\u0900-\u0963\u0966-\u097f]{2,}[)\]”’*_]*\.(?=\s|$)")
+    quotes: dict[str, QuoteStyle]
+    spaced_marks: dict[str, str]
+    doubled_words: dict[str, frozenset[str]]
+    length: dict[str, tuple[float, float]]
+    min_source: int
+    danda: frozenset[str]
+    final_marks: dict[str, str]
+    same_as_source: tuple[tuple[str, frozenset[str]], ...]
 
+
+def read_languages(path: Path) -> Languages:
+    text, data = read_toml(path, "what the checks know of each language")
+    try:
+        length = dict(data["length"])
+        return Languages(
+            quotes={code: QuoteStyle(**style) for code, style in data["quotes"].items()},
+            spaced_marks=dict(data["spaced-marks"]),
+            doubled_words={code: frozenset(words) for code, words in data["doubled-words"].items()},
+            min_source=int(length.pop("min-source")),
+            length={code: (float(low), float(high)) for code, (low, high) in length.items()},
+            danda=frozenset(data["danda"]["languages"]),
+            final_marks=dict(data["final-marks"]),
+            same_as_source=tuple(
+                (str(rule["pattern"]), frozenset(rule["locales"])) for rule in data["same-as-source"]
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise BrochureError(
+            path, 1, f"malformed table or value ({error}); see the comments in the file"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check of one text knows besides the text: the locale, its language's rules, the names."""
+
+    locale: str
+    languages: Languages
+    vocabulary: Vocabulary = EMPTY
+    threshold: float = 0.0  # the share of words, in percent, that publishing needs
+
+
+# A check of one translated text: (source, translation, context) -> one message per problem.
+TextCheck = Callable[[str, str, Context], Iterator[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    severity: Severity
+    # A TextCheck, or a check of the whole catalog: (catalog, template, context) -> (line, message).
+    function: Any
+    description: str
+
+
+NO_BREAK_SPACES = "\u202f\u00a0"
+FR_SPACE_FIX = "type a narrow no-break space (U+202F)"
 # Text that is copied, never typeset: link targets, code, tags, URLs, e-mail, placeholders.
 VERBATIM = re.compile(
     r"\]\([^)]*\)|`[^`]*`|<[^<>]*>"
@@ -195,34 +128,11 @@ HTML_TAG = re.compile(r"<(?:/?[A-Za-z][^<>]*|!--.*?)>", re.DOTALL)
 SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:|\bdata\s*:\s*[\w.+-]+/[\w.+-]+", re.IGNORECASE)
 URL = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']+|\bwww\.[^\s<>()\[\]\"']+|\bmailto:[^\s<>()\[\]]+")
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
-PRINTF_NAME = re.compile(r"%\(\w+\)s")
 DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.IGNORECASE)
+# A word of two letters or more: an initial (ई. for E.) keeps its full stop.
+DEVANAGARI_FULL_STOP = re.compile(r"[\u0900-\u0963\u0966-\u097f]{2,}[)\]”’*_]*\.(?=\s|$)")
 # Closing quotes, brackets and emphasis marks may follow a sentence's final mark.
 TRAILERS = " \t\n\u00a0\u202f\"'’”“»«›‹)]*_"
-FINAL_MARKS = {
-    ".": ".",
-    ":": ":",
-    "?": "?",
-    "!": "!",
-    "…": "…",
-    "？": "?",
-    "！": "!",
-    "؟": "?",
-    "。": ".",
-    "।": ".",
-    "：": ":",
-    "．": ".",
-}
-
-
-def language(locale: str) -> str:
-    return locale.replace("-", "_").split("_")[0]
-
-
-def for_locale(table: Mapping[str, V], locale: str) -> V | None:
-    """The entry of `table` for `locale` (pt_BR), else for its language (pt), else None."""
-    locale = locale.replace("-", "_")
-    return table.get(locale, table.get(language(locale)))
 
 
 def masked(text: str) -> str:
@@ -233,8 +143,7 @@ def masked(text: str) -> str:
 def differences(source: Counter[Any], translation: Counter[Any], name: Callable[[Any], str]) -> Iterator[str]:
     for item in sorted(source.keys() | translation.keys(), key=str):
         if source[item] != translation[item]:
-            counts = f"{source[item]} in the source, {translation[item]} in the translation"
-            yield f"{name(item)}: {counts}"
+            yield f"{name(item)}: {source[item]} in the source, {translation[item]} in the translation"
 
 
 def word_before(text: str, index: int) -> str:
@@ -252,7 +161,7 @@ def word_after(text: str, index: int) -> str:
 # ---------------------------------------------------------------- checks of one text
 
 
-def check_markup(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+def check_markup(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     yield from differences(markup_signature(msgid), markup_signature(msgstr), markup_name)
 
 
@@ -262,7 +171,7 @@ def markup_name(item: tuple[str, str]) -> str:
     return names.get(kind, f"{kind} {target}")
 
 
-def check_placeholder(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+def check_placeholder(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
     if stray_percent(msgstr) and not stray_percent(msgid):
         yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
@@ -278,7 +187,7 @@ def stray_percent(text: str) -> bool:
     return "%" in PRINTF_NAME.sub("", text.replace("%%", ""))
 
 
-def check_injection(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+def check_injection(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     for tag in new_matches(HTML_TAG, msgid, msgstr):
         yield f"raw HTML {tag!r}: write Markdown (*…*, **…**, [text](target)) as the source does"
     for scheme in new_matches(SCRIPT_URL, msgid, msgstr):
@@ -295,8 +204,7 @@ def new_matches(
     """What `pattern` finds in the translation but not in the source, once each; matches that
     `same` maps to one value count as one."""
     known = {same(match) for match in pattern.findall(msgid)}
-    found = [match for match in pattern.findall(msgstr) if same(match) not in known]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(match for match in pattern.findall(msgstr) if same(match) not in known))
 
 
 def address(url: str) -> str:
@@ -306,39 +214,39 @@ def address(url: str) -> str:
     return url.rstrip(".,;:!?/").lower()
 
 
-def check_terms(msgid: str, msgstr: str, locale: str, vocabulary: Vocabulary) -> Iterator[str]:
-    for name in vocabulary.verbatim_in(msgid):
-        if name not in vocabulary.verbatim_in(msgstr):
+def check_terms(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    for name in context.vocabulary.verbatim_in(msgid):
+        if name not in context.vocabulary.verbatim_in(msgstr):
             yield f"{name} is missing; keep names, acronyms and addresses as the source has them"
 
 
-def check_glossary(msgid: str, msgstr: str, locale: str, vocabulary: Vocabulary) -> Iterator[str]:
-    for term in vocabulary.terms_in(msgid):
-        if not term.rendered_in(msgstr, locale):
-            forms = ", ".join(f"“{form}”" for form in term.forms_for(locale))
+def check_glossary(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    for term in context.vocabulary.terms_in(msgid):
+        if not term.rendered_in(msgstr, context.locale):
+            forms = ", ".join(f"“{form}”" for form in term.forms_for(context.locale))
             yield (
                 f"“{term.english[0]}” is rendered {forms} in this language (source/glossary.toml); "
                 "the translation has none of these"
             )
 
 
-def check_same_as_source(msgid: str, msgstr: str, locale: str, vocabulary: Vocabulary) -> Iterator[str]:
-    if msgstr == msgid and not same_as_source_allowed(msgid, locale, vocabulary):
+def check_same_as_source(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    if msgstr == msgid and not same_as_source_allowed(msgid, context):
         yield "the translation is the English source unchanged; translate it"
 
 
-def same_as_source_allowed(msgid: str, locale: str, vocabulary: Vocabulary = EMPTY) -> bool:
-    bare = PRINTF_NAME.sub("", PLACEHOLDER.sub("", msgid)).strip()
-    for name in vocabulary.verbatim_in(bare):
+def same_as_source_allowed(msgid: str, context: Context) -> bool:
+    bare = PRINTF_NAME.sub("", PLACEHOLDER.sub("", msgid))
+    for name in context.vocabulary.verbatim_in(bare):
         bare = bare.replace(name, " ")
-    wanted = {"*", locale.replace("-", "_"), language(locale)}
+    wanted = {"*", context.locale.replace("-", "_"), language(context.locale)}
     return any(
         re.fullmatch(pattern, bare.strip()) and not locales.isdisjoint(wanted)
-        for pattern, locales in SAME_AS_SOURCE_ALLOWED.items()
+        for pattern, locales in context.languages.same_as_source
     )
 
 
-def check_whitespace(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
+def check_whitespace(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     for end, source, translation in (
         ("leading", leading(msgid), leading(msgstr)),
         ("trailing", leading(msgid[::-1])[::-1], leading(msgstr[::-1])[::-1]),
@@ -351,30 +259,29 @@ def leading(text: str) -> str:
     return text[: len(text) - len(text.lstrip())]
 
 
-def check_punctuation(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    source, translation = final_mark(msgid) or "no mark", final_mark(msgstr) or "no mark"
+def check_punctuation(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    marks = context.languages.final_marks
+    source, translation = final_mark(msgid, marks) or "no mark", final_mark(msgstr, marks) or "no mark"
     if source != translation:
         yield f"the source ends with {source!r}, the translation with {translation!r}"
 
 
-def final_mark(text: str) -> str:
+def final_mark(text: str, marks: dict[str, str]) -> str:
     """The mark that ends `text`'s last sentence ('' if none); '...' counts as '…'."""
     text = text.rstrip(TRAILERS)
-    if text.endswith("..."):
-        return "…"
-    return FINAL_MARKS.get(text[-1:], "")
+    return "…" if text.endswith("...") else marks.get(text[-1:], "")
 
 
-def check_doubled_word(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    allowed = for_locale(LEGITIMATE_DOUBLES, locale) or frozenset()
+def check_doubled_word(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    allowed = for_locale(context.languages.doubled_words, context.locale, frozenset())
     for match in DOUBLED_WORD.finditer(unicodedata.normalize("NFC", msgstr)):
         if match[1].casefold() not in allowed:
             yield f"doubled word {match[0]!r}"
 
 
-def check_fr_spacing(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    marks = for_locale(FRENCH_SPACED_MARKS, locale)
-    if marks is None:
+def check_fr_spacing(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    marks = for_locale(context.languages.spaced_marks, context.locale, "")
+    if not marks:
         return
     text = masked(msgstr)
     for index, char in enumerate(text):
@@ -386,9 +293,6 @@ def check_fr_spacing(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         elif char == "«" and text[index + 1 : index + 2] not in ("", *NO_BREAK_SPACES):
             problem = space_problem(text[index + 1])
             yield f"{problem} after '«' in {word_after(msgstr, index)!r}; {FR_SPACE_FIX}"
-
-
-FR_SPACE_FIX = "type a narrow no-break space (U+202F)"
 
 
 def spaced_before(text: str, index: int) -> bool:
@@ -405,8 +309,8 @@ def space_problem(before: str) -> str:
     return "plain space" if before.isspace() else "no space"
 
 
-def check_quotes(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    style = for_locale(QUOTE_STYLES, locale)
+def check_quotes(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    style = for_locale(context.languages.quotes, context.locale, None)
     if style is None:
         return
     text = masked(msgstr)
@@ -421,42 +325,46 @@ def check_quotes(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
         yield f"{opened} × {style.opening!r} but {closed} × {style.closing!r}: marks must pair up"
 
 
-def check_danda(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    if language(locale) not in DANDA_LOCALES:
+def check_danda(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    if language(context.locale) not in context.languages.danda:
         return
     for match in DEVANAGARI_FULL_STOP.finditer(masked(msgstr)):
         yield f"full stop in {word_before(msgstr, match.end() - 1)!r}; end a Hindi sentence with the danda ।"
 
 
-def check_length(msgid: str, msgstr: str, locale: str) -> Iterator[str]:
-    band = for_locale(LENGTH_BANDS, locale)
-    if band is None or len(msgid) < LENGTH_MIN_SOURCE:
+def check_length(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
+    band = for_locale(context.languages.length, context.locale, None)
+    if band is None or len(msgid) < context.languages.min_source:
         return
-    ratio = len(msgstr) / len(msgid)
-    low, high = band
+    ratio, (low, high) = len(msgstr) / len(msgid), band
     if not low <= ratio <= high:
         usual = f"usually {low}–{high} ×"
         yield f"the translation is {ratio:.2f} × as long as the source ({usual}); is text missing?"
 
 
-# ---------------------------------------------------------------- checks of one entry
+# ---------------------------------------------------------------- checks of the catalog
 
 
-def check_untranslated(entry: polib.POEntry, locale: str) -> Iterator[str]:
-    if "fuzzy" in entry.flags:
-        return
-    forms = translations(entry)
-    if not any(text for _, text in forms):
-        yield "not translated yet; the page shows the English source"
-    elif entry.msgid_plural:
-        for index, (_, text) in enumerate(forms):
-            if not text:
-                yield f"msgstr[{index}] is empty"
+def check_untranslated(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
+    for entry in catalog.messages:
+        forms = [text for _, text in translations(entry)]
+        if "fuzzy" in entry.flags:
+            continue
+        if not any(forms):
+            yield entry.linenum, "not translated yet; the page shows the English source"
+        elif entry.msgid_plural:
+            yield from (
+                (entry.linenum, f"msgstr[{index}] is empty") for index, text in enumerate(forms) if not text
+            )
 
 
-def check_fuzzy(entry: polib.POEntry, locale: str) -> Iterator[str]:
-    if "fuzzy" in entry.flags:
-        yield "marked fuzzy: review it, then remove the flag; until then the page shows the English"
+def check_fuzzy(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
+    for entry in catalog.messages:
+        if "fuzzy" in entry.flags:
+            yield (
+                entry.linenum,
+                "marked fuzzy: review it, then remove the flag; until then the page shows the English",
+            )
 
 
 def translations(entry: polib.POEntry) -> list[tuple[str, str]]:
@@ -467,41 +375,31 @@ def translations(entry: polib.POEntry) -> list[tuple[str, str]]:
     return [(entry.msgid if index == 0 else entry.msgid_plural, forms[index]) for index in sorted(forms)]
 
 
-# ---------------------------------------------------------------- checks of the catalog
-
-
-def check_header(context: CatalogContext) -> Iterator[tuple[int, str]]:
-    metadata, text, locale = context.catalog.metadata, context.text, context.locale
-    charset = re.search(r"charset=([\w-]+)", metadata.get("Content-Type", ""))
-    if charset is None or charset[1].lower() != "utf-8":
-        yield header_line(text, "Content-Type"), "Content-Type must declare charset=UTF-8"
-    declared = metadata.get("Language", "").strip()
-    if declared.replace("-", "_") != locale.replace("-", "_"):
+def check_header(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
+    if "charset=" not in catalog.po.metadata.get("Content-Type", ""):
+        yield catalog.header_line("Content-Type"), "Content-Type must declare charset=UTF-8"
+    declared = catalog.po.metadata.get("Language", "").strip()
+    if declared.replace("-", "_") != context.locale.replace("-", "_"):
         yield (
-            header_line(text, "Language"),
-            f"Language is {declared!r}; this is the catalog of {locale!r}",
+            catalog.header_line("Language"),
+            f"Language is {declared!r}; this is the catalog of {context.locale!r}",
         )
 
 
-def check_plural_rule(context: CatalogContext) -> Iterator[tuple[int, str]]:
+def check_plural_rule(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
     """The catalog's rule decides; one that differs from CLDR's deserves a look, not a crash.
 
     CLDR revises rules between releases (French gained a third form for large numbers): the
     catalog keeps working with its own rule until its translators adopt the new one.
     """
-    declared = plural_rule_of(context.catalog)
-    cldr = get_plural(context.locale.replace("-", "_"))
+    declared, cldr = catalog.plurals, get_plural(context.locale.replace("-", "_"))
     if declared.forms != cldr.num_plurals or expression(declared.expression) != expression(cldr.plural_expr):
         yield (
-            header_line(context.text, "Plural-Forms"),
-            f"Plural-Forms is '{declared}'; CLDR (Babel {babel_version()}) has "
+            catalog.header_line("Plural-Forms"),
+            f"Plural-Forms is '{declared}'; CLDR (Babel {metadata.version('babel')}) has "
             f"'nplurals={cldr.num_plurals}; plural={cldr.plural_expr};' for {context.locale}: "
             "see TRANSLATING.md, 'When CLDR changes a plural rule'",
         )
-
-
-def babel_version() -> str:
-    return metadata.version("babel")
 
 
 def expression(text: str) -> str:
@@ -521,82 +419,53 @@ def balanced(text: str) -> bool:
     return depth == 0
 
 
-def header_line(text: str, field: str) -> int:
-    """The line of a header field in the catalog, else of the header itself."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(f'"{field}:'):
-            return number
-    return first_msgid_line(text)
-
-
-def first_msgid_line(text: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("msgid "):
-            return number
-    return 1
-
-
-def check_completeness(context: CatalogContext) -> Iterator[tuple[int, str]]:
-    stats = compute_stats(context.catalog, context.template, context.locale)
-    if stats.percent < context.threshold:
+def check_completeness(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
+    percent = catalog_stats(catalog, template, context.locale).percent
+    if percent < context.threshold:
         needed = f"publishing needs {context.threshold:g}%"
-        yield (
-            first_msgid_line(context.text),
-            f"{stats.percent:.0f}% of the words translated; {needed}",
-        )
+        yield catalog.header_line("msgid "), f"{percent:.0f}% of the words translated; {needed}"
 
 
-def check_outdated(context: CatalogContext) -> Iterator[tuple[int, str]]:
-    template = {key(entry) for entry in messages(context.template)}
-    catalog = {key(entry) for entry in messages(context.catalog)}
-    if missing := len(template - catalog):
+def check_outdated(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
+    expected = {key(entry) for entry in template.messages}
+    if missing := len(expected - {key(entry) for entry in catalog.messages}):
         yield (
-            first_msgid_line(context.text),
+            catalog.header_line("msgid "),
             f"{missing} messages of the template are missing; run 'brochure update'",
         )
-    for entry in messages(context.catalog):
-        if key(entry) not in template:
-            yield (
-                msgid_line(entry, context.text),
-                "no longer in the template; run 'brochure update'",
-            )
+    for entry in catalog.messages:
+        if key(entry) not in expected:
+            yield entry.linenum, "no longer in the template; run 'brochure update'"
 
 
 # ---------------------------------------------------------------- the registry
 
-ENTRY_CHECKS: tuple[Check[EntryCheck], ...] = (
+CATALOG_CHECKS = (
     Check("untranslated", Severity.WARNING, check_untranslated, "a message without translation"),
     Check("fuzzy", Severity.WARNING, check_fuzzy, "a translation waiting for review"),
-)
-TEXT_CHECKS: tuple[Check[TextCheck], ...] = (
-    Check("markup", Severity.ERROR, check_markup, "emphasis or links differ from the source"),
-    Check("placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"),
-    Check("injection", Severity.ERROR, check_injection, "HTML, scripts, new addresses, templates"),
-    Check("whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"),
-    Check("punctuation", Severity.WARNING, check_punctuation, "the final mark (. : ? ! …) differs"),
-    Check("doubled-word", Severity.WARNING, check_doubled_word, "a word typed twice in a row"),
-    Check(
-        "fr-spacing",
-        Severity.ERROR,
-        check_fr_spacing,
-        "French: no no-break space before ; : ! ? or in « »",
-    ),
-    Check("quotes", Severity.WARNING, check_quotes, "straight or foreign quotation marks"),
-    Check("danda", Severity.WARNING, check_danda, "Hindi: a full stop where the danda (।) belongs"),
-    Check("length", Severity.WARNING, check_length, "much shorter or longer than usual"),
-)
-TERM_CHECKS: tuple[Check[TermCheck], ...] = (
-    Check("terms", Severity.ERROR, check_terms, "ISECG, an acronym or an address is missing"),
-    Check("glossary", Severity.WARNING, check_glossary, "a key term without its approved rendering"),
-    Check("same-as-source", Severity.WARNING, check_same_as_source, "the English left unchanged"),
-)
-CATALOG_CHECKS: tuple[Check[CatalogCheck], ...] = (
     Check("header", Severity.ERROR, check_header, "charset or Language is wrong"),
     Check("plural-rule", Severity.WARNING, check_plural_rule, "Plural-Forms differs from CLDR's rule"),
     Check("completeness", Severity.WARNING, check_completeness, "too few of the words translated"),
     Check("outdated", Severity.WARNING, check_outdated, "catalog and template disagree"),
 )
-CHECKS: tuple[Check[Any], ...] = (*ENTRY_CHECKS, *TEXT_CHECKS, *TERM_CHECKS, *CATALOG_CHECKS)
+TEXT_CHECKS = (
+    Check("markup", Severity.ERROR, check_markup, "emphasis or links differ from the source"),
+    Check("placeholder", Severity.ERROR, check_placeholder, "{name} or %(name)s placeholders differ"),
+    Check("injection", Severity.ERROR, check_injection, "HTML, scripts, new addresses, templates"),
+    Check("terms", Severity.ERROR, check_terms, "ISECG, an acronym or an address is missing"),
+    Check("glossary", Severity.WARNING, check_glossary, "a key term without its approved rendering"),
+    Check("same-as-source", Severity.WARNING, check_same_as_source, "the English left unchanged"),
+    Check("whitespace", Severity.WARNING, check_whitespace, "leading or trailing whitespace differs"),
+    Check("punctuation", Severity.WARNING, check_punctuation, "the final mark (. : ? ! …) differs"),
+    Check("doubled-word", Severity.WARNING, check_doubled_word, "a word typed twice in a row"),
+    Check(
+        "fr-spacing", Severity.ERROR, check_fr_spacing, "French: no no-break space before ; : ! ? or in « »"
+    ),
+    Check("quotes", Severity.WARNING, check_quotes, "straight or foreign quotation marks"),
+    Check("danda", Severity.WARNING, check_danda, "Hindi: a full stop where the danda (।) belongs"),
+    Check("length", Severity.WARNING, check_length, "much shorter or longer than usual"),
+)
+CHECKS = (*CATALOG_CHECKS, *TEXT_CHECKS)
 CODES = frozenset(check.code for check in CHECKS)
 
 
@@ -604,121 +473,45 @@ CODES = frozenset(check.code for check in CHECKS)
 
 
 def check_catalog(
-    catalog_path: Path,
-    template_path: Path,
-    locale: str,
-    threshold: float,
-    ignore: frozenset[str] = frozenset(),
-    *,
-    vocabulary: Vocabulary,
+    catalog: Catalog, template: Catalog, context: Context, ignore: frozenset[str] = frozenset()
 ) -> list[Finding]:
     """Every finding of every check not in `ignore`, sorted by line."""
-    catalog, template = read_catalog(catalog_path), read_catalog(template_path)
-    text = catalog_path.read_text(encoding="utf-8")
-    context = CatalogContext(catalog, template, text, locale, threshold, vocabulary)
-    found = [
-        *entry_findings(catalog_path, context),
-        *catalog_findings(catalog_path, context),
-    ]
+    found = [*catalog_findings(catalog, template, context), *text_findings(catalog, context)]
     return sorted(
-        (finding for finding in found if finding.code not in ignore),
-        key=lambda finding: finding.line,
+        (finding for finding in found if finding.code not in ignore), key=lambda finding: finding.line
     )
 
 
-def entry_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
-    for entry in messages(context.catalog):
-        line = msgid_line(entry, context.text)
-        for check in ENTRY_CHECKS:
-            for message in check.function(entry, context.locale):
-                yield Finding(path, line, check.severity, check.code, message)
-        if "fuzzy" in entry.flags:
-            continue  # never published; its text is checked once the flag goes
-        for source, translation in translations(entry):
-            yield from text_findings(path, line, source, translation, context)
-
-
-def text_findings(
-    path: Path, line: int, source: str, translation: str, context: CatalogContext
-) -> Iterator[Finding]:
-    if not translation:
-        return
-    for check in TEXT_CHECKS:
-        for message in check.function(source, translation, context.locale):
-            yield Finding(path, line, check.severity, check.code, message)
-    for term_check in TERM_CHECKS:
-        for message in term_check.function(source, translation, context.locale, context.vocabulary):
-            yield Finding(path, line, term_check.severity, term_check.code, message)
-
-
-def catalog_findings(path: Path, context: CatalogContext) -> Iterator[Finding]:
+def catalog_findings(catalog: Catalog, template: Catalog, context: Context) -> Iterator[Finding]:
     for check in CATALOG_CHECKS:
-        for line, message in check.function(context):
-            yield Finding(path, line, check.severity, check.code, message)
+        for line, message in check.function(catalog, template, context):
+            yield Finding(catalog.path, line, check.severity, check.code, message)
 
 
-def messages(catalog: polib.POFile) -> list[polib.POEntry]:
-    """The live entries: no header, no obsolete ones."""
-    return [entry for entry in catalog if entry.msgid and not entry.obsolete]
+def text_findings(catalog: Catalog, context: Context) -> Iterator[Finding]:
+    """The checks of each published text: a fuzzy entry's text is checked once its flag goes."""
+    for entry in catalog.messages:
+        if "fuzzy" in entry.flags:
+            continue
+        for source, translation in translations(entry):
+            for check in TEXT_CHECKS if translation else ():
+                for message in check.function(source, translation, context):
+                    yield Finding(catalog.path, entry.linenum, check.severity, check.code, message)
 
 
-def key(entry: polib.POEntry) -> tuple[str, str]:
-    return (entry.msgctxt or "", entry.msgid)
-
-
-def msgid_line(entry: polib.POEntry, text: str) -> int:
-    """polib's `linenum` is where the entry's comments start; translators look for the msgid."""
-    lines = text.splitlines()
-    for index in range(int(entry.linenum) - 1, len(lines)):
-        if lines[index].startswith("msgid "):
-            return index + 1
-    return int(entry.linenum)
-
-
-# ---------------------------------------------------------------- statistics
-
-
-def catalog_stats(catalog_path: Path, template_path: Path) -> Stats:
-    catalog = read_catalog(catalog_path)
-    return compute_stats(catalog, read_catalog(template_path), catalog_locale(catalog_path, catalog))
-
-
-def catalog_locale(path: Path, catalog: polib.POFile) -> str:
-    """The locale its folder names (locales/de/LC_MESSAGES/x.po), else its Language header."""
-    if path.parent.name == "LC_MESSAGES":
-        return path.parent.parent.name
-    return str(catalog.metadata.get("Language", "")).strip()
-
-
-def compute_stats(catalog: polib.POFile, template: polib.POFile, locale: str) -> Stats:
-    entries = {key(entry): entry for entry in messages(catalog)}
-    counts: Counter[Status] = Counter()
-    words: Counter[Status] = Counter()
-    for message in messages(template):
-        status = entry_status(entries.get(key(message)))
-        counts[status] += 1
-        words[status] += word_count(message.msgid)
-    return Stats(
-        locale=locale,
-        translated=counts[Status.TRANSLATED],
-        fuzzy=counts[Status.FUZZY],
-        untranslated=counts[Status.UNTRANSLATED],
-        translated_words=words[Status.TRANSLATED],
-        fuzzy_words=words[Status.FUZZY],
-        untranslated_words=words[Status.UNTRANSLATED],
-    )
-
-
-def entry_status(entry: polib.POEntry | None) -> Status:
-    if entry is None:
-        return Status.UNTRANSLATED
-    if "fuzzy" in entry.flags:
-        return Status.FUZZY
-    forms = [text for _, text in translations(entry)]
-    return Status.TRANSLATED if forms and all(forms) else Status.UNTRANSLATED
-
-
-def word_count(msgid: str) -> int:
-    """Words as a reader counts them: runs between spaces that hold a letter or digit."""
-    text = PRINTF_NAME.sub(" ", PLACEHOLDER.sub(" ", plain_text(msgid, {})))
-    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
+def check_locales(
+    project: Project, locales: tuple[str, ...], ignore: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """`brochure check`: each locale's catalog, read once, against the template, read once."""
+    template = open_catalog(project.template_path)
+    languages, vocabulary = read_languages(project.languages_path), load_vocabulary(project)
+    return [
+        finding
+        for locale in locales
+        for finding in check_catalog(
+            open_catalog(project.catalog_path(locale)),
+            template,
+            Context(locale, languages, vocabulary, project.publish_threshold),
+            ignore,
+        )
+    ]

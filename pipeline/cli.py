@@ -11,11 +11,15 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import BuildOptions, BuildReport, Format, build, default_jobs
 from .config import PSEUDO_LOCALE, Project, find_root, load_project
 from .errors import BrochureError, UsageError
 from .progress import progress_display
+
+if TYPE_CHECKING:
+    from .catalogs import Catalog
 
 # The commands import their stages when they run: `brochure build` with nothing to do
 # answers in a fraction of a second because it never loads the parsers or the renderer.
@@ -164,14 +168,14 @@ def print_summary(project: Project, options: BuildOptions, report: BuildReport) 
 
 def run_update(project: Project, arguments: argparse.Namespace) -> int:
     """msgmerge each catalog with the template; GNU's writer decides every byte."""
-    from .catalogs import read_catalog
+    from .catalogs import open_catalog
     from .gnu import merge_catalog, write_catalog
 
-    read_catalog(project.template_path)  # a broken template is reported as ours, not as msgmerge's
+    template = open_catalog(project.template_path)  # a broken template is reported as ours
     stale = []
     for locale in translated_locales(project, arguments.locales):
         path = project.catalog_path(locale)
-        read_catalog(path)
+        open_catalog(path)
         merged = merge_catalog(path, project.template_path)
         name = project.relative(path)
         if arguments.check:
@@ -179,7 +183,7 @@ def run_update(project: Project, arguments: argparse.Namespace) -> int:
                 stale.append(name)
             continue
         state = "written" if write_catalog(path, merged) else "unchanged"
-        print(f"{name}: {describe_catalog(read_catalog(path))}, {state}")
+        print(f"{name}: {describe_catalog(open_catalog(path), template, locale)}, {state}")
     if stale:
         print("out of date, run 'brochure update': " + ", ".join(stale))
         return EXIT_FAILED
@@ -188,17 +192,17 @@ def run_update(project: Project, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def describe_catalog(catalog: object) -> str:
-    entries = list(catalog)  # type: ignore[call-overload]
-    active = [entry for entry in entries if not entry.obsolete]
-    fuzzy = sum("fuzzy" in entry.flags for entry in active)
-    untranslated = sum(not entry.translated() and "fuzzy" not in entry.flags for entry in active)
-    obsolete = len(entries) - len(active)
-    return f"{len(active)} messages ({fuzzy} fuzzy, {untranslated} untranslated, {obsolete} obsolete)"
+def describe_catalog(catalog: Catalog, template: Catalog, locale: str) -> str:
+    from .catalogs import catalog_stats
+
+    stats = catalog_stats(catalog, template, locale)
+    obsolete = sum(entry.obsolete for entry in catalog.po)
+    counts = f"{stats.fuzzy} fuzzy, {stats.untranslated} untranslated, {obsolete} obsolete"
+    return f"{stats.messages} messages ({counts})"
 
 
 def run_init(project: Project, arguments: argparse.Namespace) -> int:
-    from .catalogs import init_catalog, read_catalog
+    from .catalogs import init_catalog, open_catalog
     from .gnu import format_catalog, write_catalog
 
     locale = arguments.locale.replace("-", "_")
@@ -206,9 +210,9 @@ def run_init(project: Project, arguments: argparse.Namespace) -> int:
     if path.exists():
         raise UsageError(path, 1, f"a catalog for '{locale}' exists already; 'brochure update' refreshes it")
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
-    catalog = init_catalog(read_catalog(project.template_path), locale, now, Path("brochure init"))
-    write_catalog(path, format_catalog(catalog))
-    print(f"{project.relative(path)}: {describe_catalog(catalog)}")
+    template = open_catalog(project.template_path)
+    write_catalog(path, format_catalog(init_catalog(template.po, locale, now, Path("brochure init"))))
+    print(f"{project.relative(path)}: {describe_catalog(open_catalog(path), template, locale)}")
     if locale not in project.locales:
         print(f'to publish it, add "{locale}" to locales in [tool.brochure] of pyproject.toml')
     return EXIT_OK
@@ -238,27 +242,13 @@ def run_serve(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def run_check(project: Project, arguments: argparse.Namespace) -> int:
-    from .checks import CODES, Severity, check_catalog
-    from .glossary import load_vocabulary
+    from .checks import CODES, Severity, check_locales
 
-    unknown = set(arguments.ignore) - CODES
-    if unknown:
-        raise UsageError(
-            Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {', '.join(sorted(CODES))}"
-        )
-    vocabulary = load_vocabulary(project)
-    findings = [
-        finding
-        for locale in translated_locales(project, arguments.locales)
-        for finding in check_catalog(
-            project.catalog_path(locale),
-            project.template_path,
-            locale,
-            project.publish_threshold,
-            frozenset(arguments.ignore),
-            vocabulary=vocabulary,
-        )
-    ]
+    if unknown := set(arguments.ignore) - CODES:
+        codes = ", ".join(sorted(CODES))
+        raise UsageError(Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {codes}")
+    locales = translated_locales(project, arguments.locales)
+    findings = check_locales(project, locales, frozenset(arguments.ignore))
     if arguments.format == "json":
         print(json.dumps([finding.as_dict() for finding in findings], indent=2, ensure_ascii=False))
     else:
@@ -273,10 +263,11 @@ def run_check(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def run_stats(project: Project, arguments: argparse.Namespace) -> int:
-    from .checks import catalog_stats
+    from .catalogs import catalog_stats, open_catalog
 
+    template = open_catalog(project.template_path)
     rows = [
-        catalog_stats(project.catalog_path(locale), project.template_path)
+        catalog_stats(open_catalog(project.catalog_path(locale)), template, locale)
         for locale in translated_locales(project, arguments.locales)
     ]
     if arguments.format == "json":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 
@@ -17,6 +19,7 @@ PSEUDO_LOCALE = "en-XA"
 # (SWOP) characterization, which `make` installs from Debian's libgs-common.
 PRINT_PROFILE = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,10 @@ class Project:
     @property
     def layout_path(self) -> Path:
         return self.source_dir / "layout.toml"
+
+    @property
+    def languages_path(self) -> Path:
+        return self.source_dir / "languages.toml"
 
     @property
     def fonts_path(self) -> Path:
@@ -143,6 +150,17 @@ def site_url(settings: dict[str, object], path: Path, text: str) -> str:
 def html_lang(code: str) -> str:
     """The BCP 47 tag a page declares for a locale code as gettext writes it: zh_Hans -> zh-Hans."""
     return code.replace("_", "-")
+
+
+def language(code: str) -> str:
+    """The language of a locale code: zh for zh_Hans, pt for pt-BR."""
+    return code.replace("-", "_").split("_")[0]
+
+
+def for_locale(table: Mapping[str, V], code: str, default: V) -> V:
+    """The entry of `table` for the locale (zh_Hans), else for its language (zh), else `default`."""
+    code = code.replace("-", "_")
+    return table.get(code, table.get(language(code), default))
 
 
 def babel_locale(code: str) -> Locale:

@@ -12,7 +12,7 @@ from babel.dates import format_date, format_skeleton, tokenize_pattern
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from .config import babel_locale
+from .config import babel_locale, for_locale
 from .errors import BrochureError, line_of
 from .files import read_toml
 
@@ -63,12 +63,6 @@ class Facts:
     def member_format_for(self, locale_code: str) -> str:
         """How `locale_code` writes an agency with its country: 'ASI (Italy)', 'ASI（イタリア）'."""
         return for_locale(self.member_formats, locale_code, MEMBER_FORMAT)
-
-
-def for_locale(table: dict[str, str], locale_code: str, default: str) -> str:
-    """The entry for the locale (zh_Hans), else for its language (zh), else `default`."""
-    code = locale_code.replace("-", "_")
-    return table.get(code, table.get(code.split("_")[0], default))
 
 
 @dataclass(frozen=True, slots=True)

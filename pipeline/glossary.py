@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .config import Project
+from .config import Project, for_locale
 from .errors import BrochureError, line_of
 from .facts import Facts, read_facts
 from .files import read_toml
@@ -43,8 +43,7 @@ class Term:
         return not forms or any(form_pattern(form).search(text) for form in forms)
 
     def forms_for(self, locale: str) -> tuple[str, ...]:
-        code = locale.replace("-", "_")
-        return self.renderings.get(code, self.renderings.get(code.split("_")[0], ()))
+        return for_locale(self.renderings, locale, ())
 
     def approved(self, locale: str) -> str:
         forms = self.forms_for(locale)

@@ -1,4 +1,4 @@
-"""Turn catalogs into files with GNU gettext's own tools: msgmerge merges, msgcat writes.
+"""Turn catalogs into files with GNU gettext's tools: msgfmt checks, msgmerge merges, msgcat writes.
 
 GNU tools rewrite every catalog they touch, so any other writer's bytes show up as churn the next
 time a translator runs msgmerge or saves in Poedit. As Django's makemessages does, the pipeline
@@ -34,7 +34,7 @@ class GettextMissing(BrochureError):
 
 @cache
 def tool(name: str) -> str:
-    """The path of msgmerge or msgcat, after checking that its release is new enough."""
+    """The path of msgfmt, msgmerge or msgcat, after checking that its release is new enough."""
     path = shutil.which(name)
     if path is None:
         raise GettextMissing(Path(name), 1, f"{name} not found; {INSTALL_HINT}")
@@ -62,6 +62,19 @@ def gnu_error(stderr: str, name: str) -> BrochureError:
             return BrochureError(Path(found[1]), int(found[2]), found[3])
     lines = [line for line in stderr.splitlines() if line.strip()]
     return BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
+
+
+def check_syntax(path: Path, text: str) -> None:
+    """GNU msgfmt's verdict on a catalog's syntax (polib accepts files msgfmt rejects): the first
+    error, at its line, or nothing; no file is written."""
+    try:
+        run([tool("msgfmt"), "--output-file=/dev/null", str(path)], "msgfmt")
+    except GettextMissing:
+        raise
+    except BrochureError as error:
+        # An unterminated last line is reported on the line after it.
+        line = min(error.line, max(1, len(text.splitlines())))
+        raise BrochureError(path, line, error.message) from None
 
 
 def format_catalog(catalog: polib.POFile) -> str:

@@ -1,11 +1,16 @@
-"""Turn the project's files into the parsed, validated inputs that every locale's build reads."""
+"""Turn the project's files into the parsed, validated inputs that every later stage takes.
+
+Each file is read and parsed once per build (once per worker process): the checks, the
+translators, the mottos, the segment map and the site all take what is here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from .catalogs import plural_rule_of, published_entries, read_catalog
+from .catalogs import Catalog, open_catalog
+from .checks import Languages, read_languages
 from .clock import source_date
 from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
@@ -24,6 +29,8 @@ class Inputs:
 
     document: Document
     facts: Facts
+    template: Catalog
+    catalogs: dict[str, Catalog]  # per translated locale; the source locale has none
     translators: dict[str, Translator]
     mottos: tuple[Motto, ...]
     created: datetime
@@ -31,25 +38,27 @@ class Inputs:
     fonts: FontSet
     vocabulary: Vocabulary
     print_budget: Budget
+    languages: Languages
 
     def translator(self, locale: str) -> Translator:
         """A fresh translator, so that each rendering records only its own renditions."""
-        shared = self.translators[locale]
-        return Translator(shared.locale, shared.entries, shared.is_source, shared.plurals)
+        return self.translators[locale].fresh()
 
 
 def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
     document = read_document(project.brochure_path)
     facts = read_facts(project.data_path)
     Renderer(project.templates_dir, None).check()
-    translators = {locale: load_translator(project, locale) for locale in project.all_locales}
+    template = open_catalog(project.template_path)
+    catalogs = {locale: open_catalog(project.catalog_path(locale)) for locale in project.locales}
+    translators = {locale: Translator.of(locale, catalogs.get(locale)) for locale in project.all_locales}
     if PSEUDO_LOCALE in locales:
-        translators[PSEUDO_LOCALE] = Translator(
-            PSEUDO_LOCALE, pseudo_entries(read_catalog(project.template_path))
-        )
+        translators[PSEUDO_LOCALE] = Translator(PSEUDO_LOCALE, pseudo_entries(template.po))
     return Inputs(
         document=document,
         facts=facts,
+        template=template,
+        catalogs=catalogs,
         translators=translators,
         mottos=mottos(project, document, translators),
         created=source_date(project),
@@ -57,6 +66,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
         fonts=read_fonts(project.fonts_path),
         vocabulary=read_vocabulary(glossary_path(project), facts, project.locales),
         print_budget=read_budget(project.layout_path, "print"),
+        languages=read_languages(project.languages_path),
     )
 
 
@@ -69,10 +79,3 @@ def mottos(project: Project, document: Document, translators: dict[str, Translat
         if not rendition.falls_back:
             found.append(Motto(locale, rendition.text, locale in project.keep_words_whole))
     return tuple(found)
-
-
-def load_translator(project: Project, locale: str) -> Translator:
-    if locale == project.source_locale:
-        return Translator(locale, {}, is_source=True)
-    catalog = read_catalog(project.catalog_path(locale))
-    return Translator(locale, published_entries(catalog), plurals=plural_rule_of(catalog))

@@ -11,6 +11,8 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# A named printf placeholder of a UI string, which Jinja2's %-formatting fills.
+PRINTF_NAME = re.compile(r"%\(\w+\)s")
 # Markup that a segment may carry; anything else in a translation is refused.
 ALLOWED_INLINE = frozenset({"em", "strong", "link"})
 

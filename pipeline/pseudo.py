@@ -11,7 +11,7 @@ import re
 
 import polib
 
-from .catalogs import Entry
+from .catalogs import Entry, Status
 
 ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -34,12 +34,10 @@ def pseudo_translate(text: str) -> str:
 def pseudo_entries(template: polib.POFile) -> dict[tuple[str, str], Entry]:
     entries = {}
     for entry in template:
-        plural = (
-            (pseudo_translate(entry.msgid), pseudo_translate(entry.msgid_plural))
-            if entry.msgid_plural
-            else ()
-        )
+        plural = (pseudo_translate(entry.msgid), pseudo_translate(entry.msgid_plural))
+        text = pseudo_translate(entry.msgid)
+        line = int(entry.linenum)
         entries[(entry.msgctxt or "", entry.msgid)] = Entry(
-            msgstr=pseudo_translate(entry.msgid), msgstr_plural=plural, fuzzy=False, line=int(entry.linenum)
+            text, plural if entry.msgid_plural else (), Status.TRANSLATED, line
         )
     return entries

@@ -16,7 +16,6 @@ from .config import PSEUDO_LOCALE, Project, html_lang, load_project
 from .errors import BrochureError, display_path
 from .facts import localize
 from .files import write_atomic, write_text_atomic
-from .glossary import Vocabulary
 from .html import (
     Edition,
     EditionLink,
@@ -65,7 +64,7 @@ def build_locale(
     started = time.perf_counter()
     folder = options.out / locale
     notify(locale, "checks")
-    report = locale_checks(project, locale, inputs.vocabulary)
+    report = locale_checks(project, inputs, locale)
     if not report.published:
         write_text_atomic(folder / LOCALE_REPORT, to_json(report))
         notify(locale, "not published")
@@ -198,26 +197,22 @@ def missing_glyphs(project: Project, translator: Translator, characters: tuple[s
     return BrochureError(path, line, f"{translator.locale}: no font has {named}{where}")
 
 
-def locale_checks(project: Project, locale: str, vocabulary: Vocabulary) -> LocaleReport:
+def locale_checks(project: Project, inputs: Inputs, locale: str) -> LocaleReport:
     """Completeness and check findings; a locale below the threshold is not published."""
     name = language_name(locale)
     if locale in (project.source_locale, PSEUDO_LOCALE):
         return LocaleReport(locale, name, True, completeness=100.0)
     # Imported here: a build with nothing to render never needs the checks (start-up time).
-    from .checks import catalog_stats, check_catalog
+    from .catalogs import catalog_stats
+    from .checks import Context, check_catalog
 
-    path = project.catalog_path(locale)
-    stats = catalog_stats(path, project.template_path)
-    findings = check_catalog(
-        path, project.template_path, locale, project.publish_threshold, vocabulary=vocabulary
-    )
-    published = stats.percent >= project.publish_threshold
+    catalog, threshold = inputs.catalogs[locale], project.publish_threshold
+    stats = catalog_stats(catalog, inputs.template, locale)
+    context = Context(locale, inputs.languages, inputs.vocabulary, threshold)
+    findings = check_catalog(catalog, inputs.template, context)
+    published = stats.percent >= threshold
     note = (
-        ""
-        if published
-        else (
-            f"{stats.percent:.0f}% of words translated, below the {project.publish_threshold:.0f}% threshold"
-        )
+        "" if published else f"{stats.percent:.0f}% of words translated, below the {threshold:.0f}% threshold"
     )
     return LocaleReport(
         locale,

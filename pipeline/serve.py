@@ -34,8 +34,8 @@ import polib
 from markupsafe import Markup
 
 from .build import BuildOptions, Format, build
-from .catalogs import published_entries, read_catalog
-from .checks import catalog_stats, check_catalog
+from .catalogs import catalog_stats, open_catalog, read_catalog
+from .checks import check_locales
 from .config import Project, load_project
 from .errors import BrochureError, UsageError
 from .glossary import Vocabulary, load_vocabulary
@@ -161,15 +161,8 @@ def failed_snapshot(root: Path, locale: str, generation: int, errors: tuple[str,
     findings: tuple[str, ...] = ()
     try:
         project = load_project(root)
-        catalog = project.catalog_path(locale)
-        if catalog.is_file():
-            found = check_catalog(
-                catalog,
-                project.template_path,
-                locale,
-                project.publish_threshold,
-                vocabulary=load_vocabulary(project),
-            )
+        if project.catalog_path(locale).is_file():
+            found = check_locales(project, (locale,))
             findings = tuple(str(finding) for finding in found)
     except BrochureError:
         pass  # the errors above already say why the catalog cannot be checked
@@ -182,7 +175,7 @@ def unpublished_note(project: Project, locale: str) -> str:
     catalog = project.catalog_path(locale)
     if locale == project.source_locale or not catalog.is_file():
         return ""
-    percent = catalog_stats(catalog, project.template_path).percent
+    percent = catalog_stats(open_catalog(catalog), open_catalog(project.template_path), locale).percent
     if percent >= project.publish_threshold:
         return ""
     threshold = project.publish_threshold
@@ -198,7 +191,7 @@ def segment_infos(project: Project, locale: str) -> dict[str, SegmentInfo]:
     if catalog is None:
         translator = Translator(locale, {}, is_source=True)
     else:
-        translator = Translator(locale, published_entries(catalog))
+        translator = Translator(locale, open_catalog(Path(catalog.fpath)).entries())
     vocabulary = load_vocabulary(project)
     infos = {}
     for msgid in dict.fromkeys([*segments, *template]):

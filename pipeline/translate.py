@@ -5,22 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from markupsafe import Markup, escape
 
-from .catalogs import SOURCE_PLURALS, Entry, PluralRule
+from .catalogs import SOURCE_PLURALS, Catalog, Entry, PluralRule, Status
 from .markup import markup_signature, placeholders
 
+__all__ = ["Rendition", "Status", "Translator", "is_safe", "printf_names"]
+
 PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))")
-
-
-class Status(StrEnum):
-    SOURCE = "source"  # the source locale: the msgid is the text
-    TRANSLATED = "translated"
-    UNTRANSLATED = "untranslated"
-    FUZZY = "fuzzy"  # a translation that waits for review is never published
-    REFUSED = "refused"  # markup or placeholders that the source segment lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +62,17 @@ class Translator:
     plurals: PluralRule = SOURCE_PLURALS
     renditions: dict[str, Rendition] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, locale: str, catalog: Catalog | None) -> Translator:
+        """The translator of a catalog; without one, of the source locale."""
+        if catalog is None:
+            return cls(locale, {}, is_source=True)
+        return cls(locale, catalog.entries(), plurals=catalog.plurals)
+
+    def fresh(self) -> Translator:
+        """A translator of the same entries that has recorded nothing yet."""
+        return Translator(self.locale, self.entries, self.is_source, self.plurals)
+
     def lookup(self, msgid: str) -> Rendition:
         """The rendition of `msgid`, without recording it for the report."""
         return self._lookup(msgid, "", 1, False, "")
@@ -89,12 +93,8 @@ class Translator:
         if entry is None:
             return Rendition(msgid, source, Status.UNTRANSLATED, 0)
         text = entry.msgstr_plural[self.plurals.index(count)] if plural else entry.msgstr
-        status = Status.TRANSLATED
-        if entry.fuzzy:
-            status = Status.FUZZY
-        elif not text:
-            status = Status.UNTRANSLATED
-        elif not is_safe(source, text, printf=printf):
+        status = entry.status
+        if status is Status.TRANSLATED and not is_safe(source, text, printf=printf):
             status = Status.REFUSED
         return Rendition(msgid, text if status is Status.TRANSLATED else source, status, entry.line)
 

@@ -13,18 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.catalogs import Stats, catalog_stats, open_catalog
 from pipeline.checks import (
     CHECKS,
     CODES,
+    Context,
     Finding,
     Severity,
-    Stats,
-    catalog_stats,
     check_catalog,
     check_fr_spacing,
     check_punctuation,
     check_quotes,
     check_same_as_source,
+    read_languages,
 )
 from pipeline.config import load_project
 from pipeline.glossary import load_vocabulary
@@ -41,6 +42,12 @@ EXPECT = re.compile(r"^# expect: (\d+): (error|warning)\[([a-z-]+)\]$", re.MULTI
 SHIPPED_PROBLEMS: set[tuple[str, int, str]] = set()
 # The project's own glossary and untranslated names (source/glossary.toml, source/data.toml).
 VOCABULARY = load_vocabulary(load_project(ROOT))
+LANGUAGES = read_languages(ROOT / "source" / "languages.toml")
+
+
+def context(locale: str) -> Context:
+    return Context(locale, LANGUAGES, VOCABULARY, THRESHOLD)
+
 
 Expectation = set[tuple[int, Severity, str]]
 
@@ -65,7 +72,7 @@ def check(path: Path, ignore: frozenset[str] = frozenset()) -> list[Finding]:
     # only the catalog about that check is held to it, the others test what they are named for.
     if not path.name.startswith("plural-rule"):
         ignore |= {"plural-rule"}
-    return check_catalog(path, TEMPLATE, locale_of(path), THRESHOLD, ignore, vocabulary=VOCABULARY)
+    return check_catalog(open_catalog(path), open_catalog(TEMPLATE), context(locale_of(path)), ignore)
 
 
 def shipped(locale: str) -> Path:
@@ -91,8 +98,8 @@ def test_every_check_has_a_bad_catalog() -> None:
 
 @pytest.mark.parametrize("locale", ["de", "fr", "it", "zh_Hans", "ja", "ko", "hi", "ru", "uk"])
 def test_shipped_catalog_gives_no_finding_but_the_known_ones(locale: str) -> None:
-    template = ROOT / "locales" / "brochure.pot"
-    findings = check_catalog(shipped(locale), template, locale, THRESHOLD, vocabulary=VOCABULARY)
+    template = open_catalog(ROOT / "locales" / "brochure.pot")
+    findings = check_catalog(open_catalog(shipped(locale)), template, context(locale))
     known = {(line, code) for known_locale, line, code in SHIPPED_PROBLEMS if known_locale == locale}
     assert {(finding.line, finding.code) for finding in findings} == known, "\n".join(map(str, findings))
 
@@ -145,12 +152,12 @@ def test_finding_prints_as_path_line_severity_code(monkeypatch: pytest.MonkeyPat
     ],
 )
 def test_french_spacing(text: str, problems: int) -> None:
-    assert len(list(check_fr_spacing("Source", text, "fr"))) == problems
+    assert len(list(check_fr_spacing("Source", text, context("fr")))) == problems
 
 
 def test_canadian_french_spaces_only_the_colon() -> None:
-    assert list(check_fr_spacing("Who? Them:", "Qui? Eux\u00a0:", "fr_CA")) == []
-    assert len(list(check_fr_spacing("Who? Them:", "Qui? Eux:", "fr_CA"))) == 1
+    assert list(check_fr_spacing("Who? Them:", "Qui? Eux\u00a0:", context("fr_CA"))) == []
+    assert len(list(check_fr_spacing("Who? Them:", "Qui? Eux:", context("fr_CA")))) == 1
 
 
 @pytest.mark.parametrize(
@@ -164,7 +171,7 @@ def test_canadian_french_spaces_only_the_colon() -> None:
     ],
 )
 def test_final_punctuation_that_matches(source: str, translation: str) -> None:
-    assert list(check_punctuation(source, translation, "fr")) == []
+    assert list(check_punctuation(source, translation, context("fr"))) == []
 
 
 @pytest.mark.parametrize(
@@ -179,7 +186,7 @@ def test_final_punctuation_that_matches(source: str, translation: str) -> None:
     ],
 )
 def test_quotes(locale: str, translation: str, problems: int) -> None:
-    assert len(list(check_quotes("Source", translation, locale))) == problems
+    assert len(list(check_quotes("Source", translation, context(locale)))) == problems
 
 
 @pytest.mark.parametrize(
@@ -199,7 +206,7 @@ def test_quotes(locale: str, translation: str, problems: int) -> None:
     ],
 )
 def test_same_as_source_allowlist(msgid: str, locale: str, allowed: bool) -> None:
-    assert (list(check_same_as_source(msgid, msgid, locale, VOCABULARY)) == []) is allowed
+    assert (list(check_same_as_source(msgid, msgid, context(locale))) == []) is allowed
 
 
 def test_stats_of_a_small_catalog_counted_by_hand() -> None:
@@ -207,7 +214,7 @@ def test_stats_of_a_small_catalog_counted_by_hand() -> None:
     # placeholder is no word), "The members of ISECG are: {members}." 5, the closing paragraph
     # 21 (the e-mail address is one word, the link target none), "Contact" 1, "PDF, %(num)s page" 2.
     # stats.po: the first message empty, the closing paragraph fuzzy, "Contact" only obsolete.
-    stats = catalog_stats(CATALOGS / "stats.po", TEMPLATE)
+    stats = catalog_stats(open_catalog(CATALOGS / "stats.po"), open_catalog(TEMPLATE), "de")
     assert stats == Stats(
         locale="de",
         translated=3,
@@ -224,7 +231,9 @@ def test_stats_of_a_small_catalog_counted_by_hand() -> None:
 
 def test_stats_of_the_shipped_catalogs_are_complete() -> None:
     for locale in ("de", "fr", "it"):
-        stats = catalog_stats(shipped(locale), ROOT / "locales" / "brochure.pot")
+        stats = catalog_stats(
+            open_catalog(shipped(locale)), open_catalog(ROOT / "locales" / "brochure.pot"), locale
+        )
         assert (stats.locale, stats.fuzzy, stats.untranslated, stats.percent) == (
             locale,
             0,

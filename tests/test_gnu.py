@@ -127,17 +127,17 @@ def test_a_new_catalog_has_cldrs_rule_and_a_form_for_each(tmp_path: Path) -> Non
 
 
 def fake_gettext(folder: Path, version: str) -> dict[str, str]:
-    """A PATH on which msgmerge and msgcat are the given release (or absent, for version "")."""
+    """A PATH on which msgfmt, msgmerge and msgcat are the given release (or absent, for version "")."""
     folder.mkdir()
     if version:
-        for name in ("msgmerge", "msgcat"):
+        for name in ("msgfmt", "msgmerge", "msgcat"):
             script = folder / name
             script.write_text(f"#!/bin/sh\necho '{name} (GNU gettext-tools) {version}'\n", encoding="utf-8")
             script.chmod(0o755)
     return {**os.environ, "PATH": str(folder)}
 
 
-@pytest.mark.parametrize(("version", "said"), [("", "msgmerge not found"), ("0.19.8", "msgmerge is 0.19")])
+@pytest.mark.parametrize(("version", "said"), [("", "msgfmt not found"), ("0.19.8", "msgfmt is 0.19")])
 def test_a_missing_or_old_gettext_is_one_line_naming_what_to_install(
     project: Path, tmp_path: Path, version: str, said: str
 ) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalogs import PluralRule, plural_rule_of, published_entries, read_catalog
+from pipeline.catalogs import PluralRule, open_catalog
 from pipeline.translate import Status, Translator
 
 MSGID, PLURAL = "PDF, %(num)s page", "PDF, %(num)s pages"
@@ -19,8 +19,7 @@ def french(tmp_path: Path, rule: str, forms: list[str]) -> Translator:
     text = f'{HEADER}"Plural-Forms: {rule}\\n"\n\nmsgid "{MSGID}"\nmsgid_plural "{PLURAL}"\n{lines}'
     path = tmp_path / "fr.po"
     path.write_text(text, encoding="utf-8")
-    catalog = read_catalog(path)
-    return Translator("fr", published_entries(catalog), plurals=plural_rule_of(catalog))
+    return Translator.of("fr", open_catalog(path))
 
 
 def pages(translator: Translator, count: int) -> str:
