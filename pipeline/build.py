@@ -60,34 +60,35 @@ def build_unlocked(project: Project, options: BuildOptions, progress: Progress) 
     cache_file = BuildCache.load(options.out)
     whole = whole_fingerprint(project, options)
     if not options.force and cache_file.is_fresh(WHOLE_BUILD, whole, options.out):
-        return finish(options, (), tuple(options.locales), started, progress)
+        return finish(options, {}, tuple(options.locales), started, progress)
     from .inputs import read_inputs
     from .site import assemble
 
     inputs = read_inputs(project, options.locales)
     plan = plan_build(project, inputs, options, cache_file)
-    render_locales(project, inputs, tuple(plan.stale), options, progress)
-    assemble(project, options.out, inputs)
+    rendered = render_locales(project, inputs, tuple(plan.stale), options, progress)
+    assemble(project, options.out, inputs, rendered)
     for locale in plan.stale:
         cache_file.record(locale, plan.keys[locale], options.out / locale)
     cache_file.record(WHOLE_BUILD, whole, options.out, site_files(options))
     cache_file.save()
-    return finish(options, tuple(plan.stale), tuple(plan.fresh), started, progress)
+    return finish(options, rendered, tuple(plan.fresh), started, progress)
 
 
 def finish(
     options: BuildOptions,
-    rendered: tuple[str, ...],
+    rendered: dict[str, LocaleReport],
     fresh: tuple[str, ...],
     started: float,
     progress: Progress,
 ) -> BuildReport:
+    """The reports the workers returned; a locale that was up to date keeps the one its build wrote."""
     for locale in fresh:
         progress(locale, "up to date")
-    reports = (read_locale_report(options.out, locale) for locale in options.locales)
+    reports = (rendered.get(locale) or read_locale_report(options.out, locale) for locale in options.locales)
     return BuildReport(
         locales=tuple(report for report in reports if report is not None),
-        rendered=rendered,
+        rendered=tuple(rendered),
         fresh=fresh,
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -13,12 +13,11 @@ import polib
 from jinja2.ext import babel_extract as jinja_extract
 
 from .config import Project
-from .facts import PLACEHOLDERS
 from .files import write_text_atomic
 from .glossary import EMPTY, Vocabulary, glossary_path, load_vocabulary
 from .gnu import WRAP_WIDTH, format_catalog
 from .markup import PLACEHOLDER
-from .source import Document, parse_document, read_document
+from .source import COMMENTS, Document, parse_document, read_comments, read_document
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 GETTEXT_KEYWORDS = ("_", "gettext", "ngettext", "pgettext")
@@ -71,7 +70,7 @@ def document_messages(
     document: Document, vocabulary: Vocabulary = EMPTY
 ) -> Iterator[tuple[int, str, str, list[str]]]:
     for segment in document.segments():
-        notes = [*placeholder_notes(segment.msgid), *vocabulary_notes(segment.msgid, vocabulary)]
+        notes = [*placeholder_notes(segment.msgid, document), *vocabulary_notes(segment.msgid, vocabulary)]
         yield segment.line, segment.msgid, "", [segment.comment, *notes]
 
 
@@ -93,10 +92,11 @@ def is_vocabulary_note(comment: str) -> bool:
     return comment.startswith((KEEP_NOTE, GLOSSARY_NOTE))
 
 
-def placeholder_notes(msgid: str) -> list[str]:
+def placeholder_notes(msgid: str, document: Document) -> list[str]:
     """Say what each {placeholder} stands for, so that translators keep it as it is."""
+    meanings = document.placeholders
     return [
-        f"{{{name}}}: {PLACEHOLDERS.get(name, 'a value filled in by the build')}; keep it as it is"
+        f"{{{name}}}: {meanings.get(name, 'a value filled in by the build')}; keep it as it is"
         for name in dict.fromkeys(PLACEHOLDER.findall(msgid))
     ]
 
@@ -123,7 +123,9 @@ def babel_extract(
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
     """Babel's extraction protocol for brochure.md: `pybabel extract` yields our messages."""
     path = Path(getattr(fileobj, "name", "brochure.md"))
-    document = parse_document(fileobj.read().decode("utf-8"), path)
+    places = path.with_name(COMMENTS)
+    text = fileobj.read().decode("utf-8")
+    document = parse_document(text, path, read_comments(places) if places.is_file() else None)
     for line, msgid, _plural, comments in document_messages(document):
         yield line, None, msgid, comments
 

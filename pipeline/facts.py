@@ -16,14 +16,6 @@ from .config import babel_locale, for_locale
 from .errors import BrochureError, line_of
 from .files import read_toml
 
-# What each placeholder in a segment stands for; extraction tells translators.
-PLACEHOLDERS = {
-    "agency_count": "the number of member agencies today, written with digits",
-    "founding_count": "the number of agencies that set up ISECG in 2007 (a historical fact), in digits",
-    "members": "the list of member agencies with their countries",
-    "framework_month": "month and year the Framework for Coordination was published",
-    "framework_date": "the day the Framework for Coordination was released",
-}
 BEFORE_COMMON_ERA = "BC"
 ERA_WIDTHS = ("abbreviated", "wide", "narrow")
 # CLDR's skeleton for a year with its era: "y G" (470 BC), "G y년" (기원전 470년), "Gy年".

@@ -27,11 +27,19 @@ STATIC_FOLDERS = ("styles", "assets")
 REPORT_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def assemble(project: Project, out: Path, inputs: Inputs) -> None:
-    """The chooser, the static files and the reports, from every configured locale found in `out`."""
+def assemble(
+    project: Project, out: Path, inputs: Inputs, known: dict[str, LocaleReport] | None = None
+) -> None:
+    """The chooser, the static files and the reports, from every configured locale found in `out`
+    (`known`: the reports of the locales just rendered, which need not be read back)."""
     for folder in STATIC_FOLDERS:
         copy_tree(project.source_dir / folder, out / folder)
-    reports = [report for locale in project.all_locales if (report := read_locale_report(out, locale))]
+    known = known or {}
+    reports = [
+        report
+        for locale in project.all_locales
+        if (report := known.get(locale) or read_locale_report(out, locale))
+    ]
     published = [report for report in reports if report.published]
     editions = [chooser_entry(project, inputs, report) for report in published]
     write_if_changed(out / "index.html", chooser_page(project, out, inputs, editions))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from .errors import BrochureError
+from .files import read_toml
 
 
 class BlockKind(StrEnum):
@@ -50,6 +51,8 @@ QUOTING = frozenset({BlockKind.EPIGRAPH, BlockKind.PULLQUOTE})
 # Containers that must name something: a section's id, an epigraph's author, a footnote's id.
 NAMED = frozenset({BlockKind.SECTION, BlockKind.EPIGRAPH, BlockKind.FOOTNOTE})
 
+COMMENTS, TABLES = "comments.toml", ("places", "placeholders")
+Comments = dict[str, dict[str, str]]
 FENCE = re.compile(r"^(?P<colons>:{3,})\s*(?P<info>.*?)\s*$")
 
 
@@ -86,6 +89,8 @@ class Block:
 class Document:
     path: Path
     blocks: tuple[Block, ...]
+    # What each {placeholder} stands for, as extraction tells translators (comments.toml).
+    placeholders: Mapping[str, str] = field(default_factory=dict)
 
     def walk(self) -> Iterator[Block]:
         for block in self.blocks:
@@ -109,14 +114,22 @@ def read_document(path: Path) -> Document:
         raise BrochureError(path, 1, "file not found; the brochure's source must be here") from None
     except (OSError, UnicodeDecodeError) as error:
         raise BrochureError(path, 1, f"cannot read the source as UTF-8: {error}") from None
-    return parse_document(text, path)
+    return parse_document(text, path, read_comments(path.with_name(COMMENTS)))
 
 
-def parse_document(text: str, path: Path) -> Document:
+def read_comments(path: Path) -> Comments:
+    """source/comments.toml: what the template tells translators about each place and placeholder."""
+    _, data = read_toml(path, "the comments that tell translators where each segment appears")
+    return {table: {str(key): str(value) for key, value in data.get(table, {}).items()} for table in TABLES}
+
+
+def parse_document(text: str, path: Path, comments: Comments | None = None) -> Document:
+    """The tree of `text`; each segment's comment is the one `comments` has for where it stands."""
     check_fences(text, path)
     tokens = markdown_parser().parse(text)
-    builder = _TreeBuilder(tokens, path)
-    return Document(path=path, blocks=builder.top_level())
+    comments = comments or {}
+    builder = _TreeBuilder(tokens, path, comments.get("places", {}))
+    return Document(path, builder.top_level(), comments.get("placeholders", {}))
 
 
 def markdown_parser() -> MarkdownIt:
@@ -156,7 +169,7 @@ def check_fences(text: str, path: Path) -> None:
 
 @dataclass
 class _Context:
-    """What a segment's extracted comment says about where it appears."""
+    """Where the walk stands: what a segment's comment says about where it appears."""
 
     section: str = ""
     container: BlockKind | None = None
@@ -168,9 +181,8 @@ class _Context:
 class _TreeBuilder:
     """Walk markdown-it's flat token stream and nest it into blocks."""
 
-    def __init__(self, tokens: list[Token], path: Path) -> None:
-        self.tokens = tokens
-        self.path = path
+    def __init__(self, tokens: list[Token], path: Path, places: Mapping[str, str]) -> None:
+        self.tokens, self.path, self.places = tokens, path, places
         self.index = 0
 
     def top_level(self) -> tuple[Block, ...]:
@@ -202,8 +214,8 @@ class _TreeBuilder:
             text = self.inline_text()
             if level <= 2:
                 context.section = text
-            comment = heading_comment(level, context)
-            return Block(BlockKind.HEADING, line, level=level, segment=self.segment(text, line, comment))
+            segment = self.segment(text, line, place(BlockKind.HEADING, level, context), context)
+            return Block(BlockKind.HEADING, line, level=level, segment=segment)
         if token.type == "paragraph_open":
             return self.paragraph(line, context)
         if token.type == "ordered_list_open":
@@ -241,81 +253,34 @@ class _TreeBuilder:
         kind = BlockKind.PARAGRAPH
         if context.container in QUOTING:
             kind = BlockKind.QUOTATION if context.paragraphs == 1 else BlockKind.ATTRIBUTION
-        comment = paragraph_comment(kind, context)
-        return Block(kind, line, segment=self.segment(text, line, comment))
+        return Block(kind, line, segment=self.segment(text, line, place(kind, 0, context), context))
 
     def inline_text(self) -> str:
         token = self.tokens[self.index]
         self.index += 2  # the inline token and the block's closing token
         return " ".join(line.strip() for line in token.content.splitlines())
 
-    def segment(self, text: str, line: int, comment: str) -> Segment:
-        return Segment(msgid=text, line=line, comment=comment)
+    def segment(self, text: str, line: int, where: str, context: _Context) -> Segment:
+        values = {"section": context.section, "item": context.items, "paragraph": context.paragraphs}
+        return Segment(msgid=text, line=line, comment=self.places.get(where, "").format(**values))
 
 
 def describe(token: Token) -> str:
     return token.type.removesuffix("_open").replace("_", " ").capitalize()
 
 
-def heading_comment(level: int, context: _Context) -> str:
-    if context.container is BlockKind.COVER:
-        return (
-            "Cover headline: the brochure's motto, set large on one or two lines (up to about "
-            "55 characters, no final full stop). Other editions print your translation on their "
-            "section pages, marked as your language."
-        )
-    if context.container is BlockKind.CONTACT:
-        return "Last page: heading of the contact block; one or two words"
-    if level <= 2:
-        return (
-            "Section heading at the top of its page, set in capitals by the layout: type it in "
-            "sentence case; at most two lines, about 80 characters, no final full stop"
-        )
-    return (
-        f"Subheading in section “{context.section}”: at most two lines, about 70 characters, "
-        "no final full stop"
-    )
-
-
-def paragraph_comment(kind: BlockKind, context: _Context) -> str:
-    where = f"section “{context.section}”"
+def place(kind: BlockKind, level: int, context: _Context) -> str:
+    """Where a segment stands, as source/comments.toml names the places: its comment's key."""
     container = context.container
-    if kind is BlockKind.QUOTATION and container is BlockKind.EPIGRAPH:
-        return (
-            f"Epigraph of {where}, beside the heading: no quotation marks, the layout adds your "
-            "language's own; at most about 1.5 times the English length"
-        )
-    if kind is BlockKind.ATTRIBUTION and container is BlockKind.EPIGRAPH:
-        return (
-            "Epigraph attribution: only the author's name as usually written in your language; "
-            "the layout adds the life years"
-        )
-    if kind is BlockKind.QUOTATION:
-        return (
-            f"Pull quotation in {where}, set large in a box: no quotation marks, the layout adds "
-            "your language's own; at most about 1.4 times the English length"
-        )
-    if kind is BlockKind.ATTRIBUTION:
-        return "Pull quotation attribution: the title of the quoted document, as the glossary has it"
-    return text_comment(where, context)
-
-
-def text_comment(where: str, context: _Context) -> str:
-    """Where running text stands: the page holds about 1.4 times the English length."""
-    if context.container is BlockKind.COVER:
-        return "Cover: introduction below the headline; one sentence, at most about 1.5 times the English"
-    if context.container is BlockKind.MEMBERS:
-        return "Sentence introducing the member agencies, before the list; keep it one sentence"
-    if context.container is BlockKind.FOOTNOTE:
-        return f"Footnote in {where}, at the foot of the last page, for the link marked in its text"
+    if kind is BlockKind.HEADING:
+        named = {BlockKind.COVER: "cover-headline", BlockKind.CONTACT: "contact-heading"}
+        return named.get(container) or ("section-heading" if level <= 2 else "subheading")  # type: ignore[arg-type]
+    if container in QUOTING:
+        name = "epigraph" if container is BlockKind.EPIGRAPH else "pullquote"
+        return name if kind is BlockKind.QUOTATION else f"{name}-attribution"
+    named = {BlockKind.COVER: "cover-text", BlockKind.MEMBERS: "members-text", BlockKind.FOOTNOTE: "footnote"}
+    if container in named:
+        return named[container]
     if context.in_list:
-        return (
-            f"Numbered list item {context.items} in {where}, in a narrow box: a short phrase, at "
-            "most about 45 characters, no final full stop"
-        )
-    if context.paragraphs == 1:
-        return (
-            f"Opening paragraph of {where}; its first line is set in bold; at most about 1.4 "
-            "times the English length"
-        )
-    return f"Paragraph {context.paragraphs} of {where}; at most about 1.4 times the English length"
+        return "list-item"
+    return "opening-paragraph" if context.paragraphs == 1 else "paragraph"
