@@ -63,6 +63,11 @@ class PluralRule:
         chosen = compiled(self.expression)(count)
         return chosen if 0 <= chosen < self.forms else 0
 
+    def same_as(self, other: PluralRule) -> bool:
+        """The same forms for every count, however the expressions are written."""
+        counts = (*range(1001), 10_000, 100_000, 1_000_000, 10_000_000)
+        return self.forms == other.forms and all(self.index(n) == other.index(n) for n in counts)
+
     def __str__(self) -> str:
         return f"nplurals={self.forms}; plural={self.expression};"
 

@@ -11,86 +11,19 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import polib
 from babel.messages.plurals import get_plural
 
-from .catalogs import Catalog, catalog_stats, key, open_catalog
+from .catalogs import Catalog, PluralRule, catalog_stats, key, open_catalog
 from .config import Project, for_locale, language
-from .errors import BrochureError, display_path
-from .files import read_toml
 from .glossary import EMPTY, Vocabulary, load_vocabulary
+from .languages import Languages, read_languages
 from .markup import PLACEHOLDER, PRINTF_NAME, markup_signature, placeholders
+from .reports import Finding, Severity
 from .translate import printf_names
-
-
-class Severity(StrEnum):
-    ERROR = "error"  # the page would be wrong or unsafe: `check` fails
-    WARNING = "warning"  # worth a look: `check --strict` fails
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    path: Path
-    line: int  # of the entry's msgid, counted from 1
-    severity: Severity
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
-
-    def as_dict(self) -> dict[str, str | int]:
-        fields = (display_path(self.path), self.line, str(self.severity), self.code, self.message)
-        return dict(zip(("path", "line", "severity", "code", "message"), fields, strict=True))
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteStyle:
-    opening: str
-    closing: str
-    foreign: str  # marks that open or close other languages' quotations
-    example: str
-
-
-@dataclass(frozen=True, slots=True)
-class Languages:
-    """source/languages.toml: what the checks expect of each language."""
-
-    quotes: dict[str, QuoteStyle]
-    spaced_marks: dict[str, str]
-    doubled_words: dict[str, frozenset[str]]
-    length: dict[str, tuple[float, float]]
-    min_source: int
-    danda: frozenset[str]
-    final_marks: dict[str, str]
-    same_as_source: tuple[tuple[str, frozenset[str]], ...]
-
-
-def read_languages(path: Path) -> Languages:
-    text, data = read_toml(path, "what the checks know of each language")
-    try:
-        length = dict(data["length"])
-        return Languages(
-            quotes={code: QuoteStyle(**style) for code, style in data["quotes"].items()},
-            spaced_marks=dict(data["spaced-marks"]),
-            doubled_words={code: frozenset(words) for code, words in data["doubled-words"].items()},
-            min_source=int(length.pop("min-source")),
-            length={code: (float(low), float(high)) for code, (low, high) in length.items()},
-            danda=frozenset(data["danda"]["languages"]),
-            final_marks=dict(data["final-marks"]),
-            same_as_source=tuple(
-                (str(rule["pattern"]), frozenset(rule["locales"])) for rule in data["same-as-source"]
-            ),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise BrochureError(
-            path, 1, f"malformed table or value ({error}); see the comments in the file"
-        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,30 +326,13 @@ def check_plural_rule(catalog: Catalog, template: Catalog, context: Context) -> 
     catalog keeps working with its own rule until its translators adopt the new one.
     """
     declared, cldr = catalog.plurals, get_plural(context.locale.replace("-", "_"))
-    if declared.forms != cldr.num_plurals or expression(declared.expression) != expression(cldr.plural_expr):
+    if not declared.same_as(PluralRule(cldr.num_plurals, cldr.plural_expr)):
         yield (
             catalog.header_line("Plural-Forms"),
             f"Plural-Forms is '{declared}'; CLDR (Babel {metadata.version('babel')}) has "
             f"'nplurals={cldr.num_plurals}; plural={cldr.plural_expr};' for {context.locale}: "
             "see TRANSLATING.md, 'When CLDR changes a plural rule'",
         )
-
-
-def expression(text: str) -> str:
-    """A plural expression without spaces or redundant outer parentheses."""
-    text = re.sub(r"\s+", "", text)
-    while text.startswith("(") and text.endswith(")") and balanced(text[1:-1]):
-        text = text[1:-1]
-    return text
-
-
-def balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def check_completeness(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:

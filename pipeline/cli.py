@@ -242,7 +242,8 @@ def run_serve(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def run_check(project: Project, arguments: argparse.Namespace) -> int:
-    from .checks import CODES, Severity, check_locales
+    from .checks import CODES, check_locales
+    from .reports import Severity
 
     if unknown := set(arguments.ignore) - CODES:
         codes = ", ".join(sorted(CODES))

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .catalogs import Catalog, open_catalog
-from .checks import Languages, read_languages
 from .clock import source_date
 from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
 from .glossary import Vocabulary, glossary_path, read_vocabulary
 from .html import Motto, Renderer, headline_msgid
+from .languages import Languages, read_languages
 from .layout import Budget, read_budget
 from .pseudo import pseudo_entries
 from .source import Document, read_document

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import PSEUDO_LOCALE, Project, html_lang, load_project
-from .errors import BrochureError, display_path
+from .errors import BrochureError
 from .facts import localize
 from .files import write_atomic, write_text_atomic
 from .html import (
@@ -30,7 +30,7 @@ from .inputs import Inputs, read_inputs
 from .layout import Budget, LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
 from .pdf import Problem
-from .reports import LOCALE_REPORT, LocaleReport, to_json
+from .reports import LOCALE_REPORT, Finding, LocaleReport, Severity, to_json
 from .translate import Translator
 from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
 
@@ -178,13 +178,8 @@ def inspected(project: Project, translator: Translator, document: Any, budget: B
 
 def ignored_css(problem: Problem) -> dict[str, object]:
     """A report finding (as `brochure check` writes them) for CSS the renderer skipped."""
-    return {
-        "path": display_path(problem.path),
-        "line": problem.line,
-        "severity": "warning",
-        "code": "css",
-        "message": f"ignored by the renderer: {problem.message}",
-    }
+    message = f"ignored by the renderer: {problem.message}"
+    return dict(Finding(problem.path, problem.line, Severity.WARNING, "css", message).as_dict())
 
 
 def missing_glyphs(project: Project, translator: Translator, characters: tuple[str, ...]) -> BrochureError:

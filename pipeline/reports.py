@@ -1,13 +1,37 @@
-"""Turn one locale's build results into its report file (build.json), and read them back."""
+"""Turn findings and one locale's build results into its report file (build.json), and read them back."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .errors import display_path
+
 LOCALE_REPORT = "build.json"
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the page would be wrong or unsafe: `check` fails
+    WARNING = "warning"  # worth a look: `check --strict` fails
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: Path
+    line: int  # of the entry's msgid, counted from 1
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        fields = (display_path(self.path), self.line, str(self.severity), self.code, self.message)
+        return dict(zip(("path", "line", "severity", "code", "message"), fields, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,10 @@ from pipeline.checks import (
     check_punctuation,
     check_quotes,
     check_same_as_source,
-    read_languages,
 )
 from pipeline.config import load_project
 from pipeline.glossary import load_vocabulary
+from pipeline.languages import read_languages
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = Path(__file__).parent / "catalogs"
