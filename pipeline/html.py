@@ -84,6 +84,8 @@ class Edition:
     mottos: tuple[Motto, ...] = ()
     site_url: str = ""
     fonts_stylesheet: str = ""
+    # Each language's quotation marks and font stack (languages.stylesheet), set in a <style>.
+    language_css: Markup = Markup("")
 
     @property
     def dir(self) -> str:

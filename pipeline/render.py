@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from .config import PSEUDO_LOCALE, Project, html_lang, load_project
 from .errors import BrochureError
 from .facts import localize
@@ -27,6 +29,7 @@ from .html import (
     status_counts,
 )
 from .inputs import Inputs, read_inputs
+from .languages import stylesheet
 from .layout import Budget, LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
 from .pdf import Problem
@@ -108,6 +111,7 @@ def write_page(
     """The web page, and the WOFF2 subsets of the characters it sets, which its <style> loads."""
     renderer = Renderer(project.templates_dir, translator)
     edition.asset_prefix = "../assets/"
+    edition.language_css = Markup(stylesheet(inputs.languages, inputs.fonts, font_files=False))
     fonts = web_fonts(inputs.fonts, renderer.render("page.html", edition=edition))
     write_fonts(folder / WEBFONTS_FOLDER, fonts)
     edition.fonts_stylesheet = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
@@ -249,4 +253,5 @@ def make_edition(project: Project, inputs: Inputs, translator: Translator) -> Ed
         keywords=", ".join(acronym for acronym, _ in facts.members),
         mottos=inputs.mottos,
         site_url=project.site_url,
+        language_css=Markup(stylesheet(inputs.languages, inputs.fonts, font_files=True)),
     )

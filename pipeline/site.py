@@ -12,11 +12,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .config import Project
 from .files import write_atomic, write_text_atomic
 from .html import TITLE_CONTEXT, TITLE_MSGID, PdfInfo, Renderer
 from .inputs import Inputs
+from .languages import stylesheet
 from .reports import LocaleReport, read_locale_report
 from .webfonts import FONTS_STYLESHEET, font_face_rules, web_fonts
 
@@ -57,6 +59,7 @@ def chooser_page(project: Project, out: Path, inputs: Inputs, editions: list[dic
         "source": {"lang": project.source_locale},
         "site_url": project.site_url,
         "fonts_stylesheet": "",
+        "language_css": Markup(stylesheet(inputs.languages, inputs.fonts, font_files=False)),
     }
     fonts = web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
     for font in fonts:

@@ -33,6 +33,7 @@ class Face:
     style: str
     path: Path
     index: int
+    shipped: bool = False  # a file in source/, not a face installed on the system
 
     @property
     def file_name(self) -> str:
@@ -81,7 +82,7 @@ def read_face(path: Path, text: str, entry: dict[str, object]) -> Face:
     if not family or not isinstance(weight, int):
         raise BrochureError(path, line_of(text, "[[faces]]"), "each face needs a family and a numeric weight")
     if "file" in entry:
-        return Face(family, weight, style, path.parent / str(entry["file"]), 0)
+        return Face(family, weight, style, path.parent / str(entry["file"]), 0, shipped=True)
     system = str(entry.get("system", ""))
     font_path, index = installed_font(system, path, line_of(text, system or family))
     return Face(family, weight, style, font_path, index)

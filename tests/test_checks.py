@@ -182,7 +182,7 @@ def test_final_punctuation_that_matches(source: str, translation: str) -> None:
         ("it", "Per «agenzie spaziali» si intende", 0),
         ("it", 'Per "agenzie" si intende l\'ente', 2),
         ("fr", "Voir [le site](https://example.org/?q='x') et {members}", 0),
-        ("en", 'He said "hi"', 0),
+        ("nl", 'Hij zei "hoi"', 0),
     ],
 )
 def test_quotes(locale: str, translation: str, problems: int) -> None:
