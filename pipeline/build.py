@@ -61,10 +61,12 @@ def build_unlocked(project: Project, options: BuildOptions, progress: Progress) 
     whole = whole_fingerprint(project, options)
     if not options.force and cache_file.is_fresh(WHOLE_BUILD, whole, options.out):
         return finish(options, {}, tuple(options.locales), started, progress)
+    from .html import Renderer
     from .inputs import read_inputs
     from .site import assemble
 
     inputs = read_inputs(project, options.locales)
+    Renderer(project.templates_dir, None).check()  # a template that does not compile stops here
     plan = plan_build(project, inputs, options, cache_file)
     rendered = render_locales(project, inputs, tuple(plan.stale), options, progress)
     assemble(project, options.out, inputs, rendered)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,28 +9,16 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .config import PSEUDO_LOCALE, babel_locale, html_lang
 from .errors import BrochureError
 from .facts import LocalFacts
+from .inputs import Motto
 from .markup import plain_text, render_inline
-from .source import Block, BlockKind, Document
+from .source import Block, BlockKind, Document, segment_key
 from .translate import Status, Translator
 from .wordwrap import keep_words_whole
-
-
-@dataclass(frozen=True, slots=True)
-class Motto:
-    lang: str
-    text: str
-    whole_words: bool = False
-
-    @property
-    def html(self) -> Markup:
-        """The motto as HTML; in a language that breaks only between words, with its words whole."""
-        html = escape(self.text)
-        return keep_words_whole(html) if self.whole_words else html
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +99,6 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def segment_key(msgid: str) -> str:
-    return hashlib.sha1(msgid.encode("utf-8")).hexdigest()[:10]
-
-
 @dataclass(slots=True)
 class NodeBuilder:
     """Translate each block's segment and fill the motto slots with other languages' mottos."""
@@ -159,16 +142,6 @@ class NodeBuilder:
             anchor=anchor,
             children=children,
         )
-
-
-def headline_msgid(document: Document) -> str:
-    """The cover headline, which is the motto: other editions print its translations."""
-    for block in document.blocks:
-        if block.kind is BlockKind.COVER:
-            for child in block.walk():
-                if child.kind is BlockKind.HEADING and child.segment is not None:
-                    return child.segment.msgid
-    return ""
 
 
 def build_nodes(

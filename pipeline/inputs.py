@@ -9,18 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import Markup, escape
+
 from .catalogs import Catalog, open_catalog
 from .clock import source_date
 from .config import PSEUDO_LOCALE, Project
 from .facts import Facts, read_facts
 from .glossary import Vocabulary, glossary_path, read_vocabulary
-from .html import Motto, Renderer, headline_msgid
 from .languages import Languages, read_languages
 from .layout import Budget, read_budget
 from .pseudo import pseudo_entries
 from .source import Document, read_document
 from .translate import Translator
 from .webfonts import FontSet, read_fonts
+from .wordwrap import keep_words_whole
+
+
+@dataclass(frozen=True, slots=True)
+class Motto:
+    lang: str
+    text: str
+    whole_words: bool = False
+
+    @property
+    def html(self) -> Markup:
+        """The motto as HTML; in a language that breaks only between words, with its words whole."""
+        html = escape(self.text)
+        return keep_words_whole(html) if self.whole_words else html
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +63,6 @@ class Inputs:
 def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
     document = read_document(project.brochure_path)
     facts = read_facts(project.data_path)
-    Renderer(project.templates_dir, None).check()
     template = open_catalog(project.template_path)
     catalogs = {locale: open_catalog(project.catalog_path(locale)) for locale in project.locales}
     translators = {locale: Translator.of(locale, catalogs.get(locale)) for locale in project.all_locales}
@@ -72,7 +86,7 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
 
 def mottos(project: Project, document: Document, translators: dict[str, Translator]) -> tuple[Motto, ...]:
     """Each configured language's own motto: its translation of the cover headline."""
-    headline = headline_msgid(document)
+    headline = document.headline
     found = []
     for locale in project.all_locales:
         rendition = translators[locale].lookup(headline)

@@ -10,7 +10,7 @@ from typing import Any
 from .config import Project
 from .errors import BrochureError, line_of
 from .files import read_toml
-from .html import segment_key
+from .source import segment_key
 from .translate import Translator
 
 # A saddle-stitched brochure is folded sheets of four pages each.

@@ -75,19 +75,7 @@ def build_locale(
     translator = inputs.translator(locale)
     edition = make_edition(project, inputs, translator)
     if Format.PDF in options.formats:
-        notify(locale, "pdf")
-        edition.pdf, layout_note, ignored = render_print(
-            project, inputs, translator, edition, folder, notify, options.strict
-        )
-        notify(locale, "print pdf")
-        edition.print_pdf, print_note, print_ignored = render_print(
-            project, inputs, translator, replace(edition, press=True), folder, notify, options.strict
-        )
-        # press.css imports print.css: what both editions ignore is reported once.
-        ignored += [finding for finding in print_ignored if finding not in ignored]
-        report = replace(report, findings=[*report.findings, *ignored])
-        if locale == PSEUDO_LOCALE:
-            report = replace(report, note=f"{layout_note}; print edition: {print_note}")
+        report = render_pdfs(project, inputs, translator, edition, folder, notify, options.strict, report)
     if Format.HTML in options.formats:
         notify(locale, "html")
         write_page(project, inputs, translator, edition, folder)
@@ -102,6 +90,35 @@ def build_locale(
     )
     write_text_atomic(folder / LOCALE_REPORT, to_json(report))
     notify(locale, "done")
+    return report
+
+
+def render_pdfs(
+    project: Project,
+    inputs: Inputs,
+    translator: Translator,
+    edition: Edition,
+    folder: Path,
+    notify: Progress,
+    strict: bool,
+    report: LocaleReport,
+) -> LocaleReport:
+    """Both PDF editions into `edition`; the report gains what the renderer ignored."""
+    locale = translator.locale
+    notify(locale, "pdf")
+    edition.pdf, layout_note, ignored = render_print(
+        project, inputs, translator, edition, folder, notify, strict
+    )
+    notify(locale, "print pdf")
+    press = replace(edition, press=True)
+    edition.print_pdf, print_note, print_ignored = render_print(
+        project, inputs, translator, press, folder, notify, strict
+    )
+    # press.css imports print.css: what both editions ignore is reported once.
+    ignored += [finding for finding in print_ignored if finding not in ignored]
+    report = replace(report, findings=[*report.findings, *ignored])
+    if locale == PSEUDO_LOCALE:
+        report = replace(report, note=f"{layout_note}; print edition: {print_note}")
     return report
 
 

@@ -39,8 +39,8 @@ from .checks import check_locales
 from .config import Project, load_project
 from .errors import BrochureError, UsageError
 from .glossary import Vocabulary, load_vocabulary
-from .html import language_name, segment_key
-from .source import Segment, read_document
+from .html import language_name
+from .source import Segment, read_document, segment_key
 from .translate import Status, Translator
 
 LOGGER = logging.getLogger(__name__)

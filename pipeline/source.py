@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,8 +104,22 @@ class Document:
                 yield block.segment
 
     @property
+    def headline(self) -> str:
+        """The cover headline, which is the motto: other editions print its translations."""
+        for block in self.blocks:
+            for child in block.walk() if block.kind is BlockKind.COVER else ():
+                if child.kind is BlockKind.HEADING and child.segment is not None:
+                    return child.segment.msgid
+        return ""
+
+    @property
     def sections(self) -> tuple[Block, ...]:
         return tuple(block for block in self.blocks if block.kind is BlockKind.SECTION)
+
+
+def segment_key(msgid: str) -> str:
+    """A segment's short, stable name: the page's data-msg, the layout's and the preview's key."""
+    return hashlib.sha1(msgid.encode("utf-8")).hexdigest()[:10]
 
 
 def read_document(path: Path) -> Document:
