@@ -163,18 +163,16 @@ def locale_digest(project: Project, locale: str) -> str:
 def render_locales(
     project: Project, inputs: Inputs, locales: tuple[str, ...], options: BuildOptions, progress: Progress
 ) -> dict[str, LocaleReport]:
-    from .render import build_locale, render_in_worker, set_worker_progress
+    from .render import build_locale, prepare_workers, render_in_worker
 
     if options.jobs <= 1 or len(locales) <= 1:
         return {locale: build_locale(project, inputs, locale, options, progress) for locale in locales}
     context = multiprocessing.get_context("fork")
     with stage_events(progress) as events:
-        set_worker_progress(lambda locale, stage: events.put((locale, stage)))
+        prepare_workers(project, inputs, lambda locale, stage: events.put((locale, stage)))
         workers = min(options.jobs, len(locales))
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {
-                locale: pool.submit(render_in_worker, project.root, locale, options) for locale in locales
-            }
+            futures = {locale: pool.submit(render_in_worker, locale, options) for locale in locales}
             return {locale: future.result() for locale, future in futures.items()}
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from .config import PSEUDO_LOCALE, Project, html_lang, load_project
+from .config import PSEUDO_LOCALE, Project, html_lang
 from .errors import BrochureError
 from .facts import localize
 from .files import write_atomic, write_text_atomic
@@ -28,7 +27,7 @@ from .html import (
     language_name,
     status_counts,
 )
-from .inputs import Inputs, read_inputs
+from .inputs import Inputs
 from .languages import stylesheet
 from .layout import Budget, LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
@@ -40,24 +39,21 @@ from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
 PREVIEW_FOLDER = "preview"
 WEBFONTS_FOLDER = "webfonts"
 PRINT_PREVIEW_FOLDER = "preview-print"
-_worker_events: Progress | None = None
+# What forked workers inherit from the build: the parsed inputs, and where to send progress.
+_worker: tuple[Project, Inputs, Progress] | None = None
 
 
-def set_worker_progress(progress: Progress) -> None:
-    global _worker_events
-    _worker_events = progress
+def prepare_workers(project: Project, inputs: Inputs, progress: Progress) -> None:
+    """Set before the worker processes fork, so that they take the inputs the build already parsed."""
+    global _worker
+    _worker = (project, inputs, progress)
 
 
-@cache
-def _worker_inputs(root: Path, locales: tuple[str, ...]) -> tuple[Project, Inputs]:
-    project = load_project(root)
-    return project, read_inputs(project, locales)
-
-
-def render_in_worker(root: Path, locale: str, options: BuildOptions) -> LocaleReport:
-    """One locale in a worker process, which parses the inputs once for all its locales."""
-    project, inputs = _worker_inputs(root, options.locales)
-    return build_locale(project, inputs, locale, options, _worker_events or (lambda name, stage: None))
+def render_in_worker(locale: str, options: BuildOptions) -> LocaleReport:
+    """One locale in a forked worker process, from the inputs parsed once before the fork."""
+    assert _worker is not None, "prepare_workers() runs before the pool forks"
+    project, inputs, progress = _worker
+    return build_locale(project, inputs, locale, options, progress)
 
 
 def build_locale(
