@@ -21,7 +21,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext 
 # The build backend joins the lock, so that installing the project needs nothing unpinned.
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
 
-.PHONY: build test test-latest lock system clean
+.PHONY: build test test-latest lint lock system clean
 
 build: $(VENV)/.installed
 	$(BIN)/brochure build
@@ -54,6 +54,12 @@ $(VENV)/.installed: $(LOCK) pyproject.toml | system
 $(VENV)/.installed-test: $(VENV)/.installed $(DEV_LOCK)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
 	touch $@
+
+# ruff and mypy --strict over the pipeline, the benchmarks and the tests' helpers: what review expects.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check pipeline bench tests
+	$(BIN)/ruff format --check pipeline bench tests
+	$(BIN)/mypy --strict pipeline bench
 
 # Resolves again from pyproject.toml, keeping the versions locked so far where the ranges allow;
 # `make lock UPGRADE=--upgrade` takes the newest releases instead.
