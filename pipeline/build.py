@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -167,35 +163,12 @@ def render_locales(
 
     if options.jobs <= 1 or len(locales) <= 1:
         return {locale: build_locale(project, inputs, locale, options, progress) for locale in locales}
+    # Forked after this, the workers inherit the parsed inputs and report progress themselves.
+    prepare_workers(project, inputs, progress)
     context = multiprocessing.get_context("fork")
-    with stage_events(progress) as events:
-        prepare_workers(project, inputs, lambda locale, stage: events.put((locale, stage)))
-        workers = min(options.jobs, len(locales))
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {locale: pool.submit(render_in_worker, locale, options) for locale in locales}
-            return {locale: future.result() for locale, future in futures.items()}
-
-
-@contextmanager
-def stage_events(progress: Progress) -> Iterator[multiprocessing.Queue[tuple[str, str]]]:
-    """Relay the workers' progress to `progress` in this process, from a queue they inherit."""
-    events: multiprocessing.Queue[tuple[str, str]] = multiprocessing.get_context("fork").Queue()
-    done = threading.Event()
-
-    def relay() -> None:
-        while not done.is_set() or not events.empty():
-            try:
-                progress(*events.get(timeout=0.05))
-            except queue.Empty:
-                continue
-
-    thread = threading.Thread(target=relay, daemon=True)
-    thread.start()
-    try:
-        yield events
-    finally:
-        done.set()
-        thread.join()
+    with ProcessPoolExecutor(min(options.jobs, len(locales)), mp_context=context) as pool:
+        futures = {locale: pool.submit(render_in_worker, locale, options) for locale in locales}
+        return {locale: future.result() for locale, future in futures.items()}
 
 
 def default_jobs() -> int:

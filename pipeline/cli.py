@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .build import BuildOptions, BuildReport, Format, build, default_jobs
 from .config import PSEUDO_LOCALE, Project, find_root, load_project
 from .errors import BrochureError, UsageError
-from .progress import progress_display
+from .progress import progress_lines
 
 if TYPE_CHECKING:
     from .catalogs import Catalog
@@ -141,8 +141,7 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
         force=arguments.force,
         strict=arguments.strict or os.environ.get("CI") == "true",
     )
-    with progress_display(options.locales) as progress:
-        report = build(project, options, progress)
+    report = build(project, options, progress_lines())
     print_summary(project, options, report)
     return EXIT_OK
 
