@@ -1,28 +1,14 @@
 """Turn WeasyPrint's tagged PDF into one whose structure tree and text layer a screen reader can trust.
 
-WeasyPrint 70 tags each box it draws, but it loses what PDF/UA needs beyond the box tree: the
-HTML `lang` of a passage, `role="note"`, `aria-hidden`, what a link is for, that a list number
-is a label, and that the running header and page number are pagination artifacts (it tags them
-as Spans that the tree cannot reach). Its text layer maps each glyph to one fixed text, so a
-line-end hyphen reads as U+2010 like the hyphen-minus that shares its glyph, and scripts whose
-shaping reorders or merges glyphs (Devanagari) extract as other letters.
+WeasyPrint 70 tags each box it draws but loses what PDF/UA needs beyond the box tree: `lang`,
+`role="note"`, `aria-hidden`, what a link is for, that a list number is a label, that the running
+head and page number are artifacts. Its text layer maps each glyph to one fixed text, so a
+line-end hyphen reads as U+2010, and shaped scripts (Devanagari) extract as other letters.
 
-Two steps make up for it:
-
-1. `recording()`, around `write_pdf`, notes while WeasyPrint builds its tree which HTML element
-   each structure element comes from and which characters each marked-content sequence draws.
-   It wraps WeasyPrint's private `weasyprint.pdf.tags._build_box_tree` and only reads.
-2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
-   content become artifacts; every text sequence gets its characters as /ActualText (a line-end
-   hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back
-   where the text had one, and so are the spaces WeasyPrint draws nothing for (between Korean
-   word spans), capitals set by `text-transform` read as written); `lang` becomes /Lang where
-   the language changes; `role="note"` a Note; list numbers Lbl; a link that a line break split
-   one Link; link annotations a description in words; empty elements go, and the ParentTree is
-   rebuilt so that every marked-content id is reached.
-
-tests/test_tagging.py walks the result, so that a WeasyPrint upgrade that changes any of this
-fails there by name.
+`recording()`, around `write_pdf`, notes which HTML element each structure element comes from and
+what each marked-content sequence reads as; it wraps WeasyPrint's private `_build_box_tree` and
+only reads. `retag()` then rewrites the file with pikepdf. tests/test_tagging.py walks the result,
+so that a WeasyPrint upgrade that undoes any of this fails there by name.
 """
 
 from __future__ import annotations
@@ -42,35 +28,30 @@ from pikepdf import Array, Dictionary, Name, Object, String
 SOFT_HYPHEN = "\u00ad"
 # Operators that put marks on the page; a marked-content sequence without any draws nothing.
 PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
-PSEUDO = "::"
-PT_PER_PX = 0.75
-SPACES = re.compile(r"[ \t\r\n]+")
-EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
-PRINT_FLAG = 4
-RECORDING = threading.Lock()
+# Phrasing elements WeasyPrint tags NonStruct; a Span groups their text without a meaning of its own.
+INLINE = frozenset(["em", "strong", "i", "b", "cite", "q", "abbr", "small"])
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
+SPACES = re.compile(r"[ \t\r\n]+")
+EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
+PT_PER_PX = 0.75
+PRINT_FLAG = 4
+RECORDING = threading.Lock()
 
-
-@dataclass(frozen=True, slots=True)
-class Marked:
-    """One marked-content sequence as WeasyPrint drew it."""
-
-    text: str | None  # the characters of a text box; None for an image
-    margin: str = ""  # the page-margin box it was drawn in (@top-left, ...), if any
+# What a marked-content sequence reads as (None: an image), and the margin box it is in ("@top-left").
+Marked = tuple[str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """The HTML element (or pseudo-element) a structure element was made from."""
+    """The HTML element a structure element was made from (None for a pseudo-element), its tag and lang."""
 
-    tag: str
+    tag: str = ""
     lang: str = ""
-    role: str = ""
-    label: str = ""
-    ident: str = ""
-    hidden: bool = False
-    element: int = 0  # id() of the element, telling the pieces of one element from another's
+    element: Any = None
+
+    def get(self, attribute: str) -> str:
+        return "" if self.element is None else str(self.element.get(attribute, ""))
 
 
 @dataclass(slots=True)
@@ -92,7 +73,7 @@ def recording() -> Iterator[Record]:
     from weasyprint.pdf import tags
 
     record = Record()
-    drawn: dict[int, Drawn] = {}
+    drawn: dict[int, tuple[Any, dict[int, Any]]] = {}  # per page: its box, and the box of each id
     with RECORDING:  # the wrapper is process-wide: one write_pdf at a time records
         original = getattr(tags, "_build_box_tree", None)
         if original is None:
@@ -102,7 +83,7 @@ def recording() -> Iterator[Record]:
             box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
         ) -> Any:
             if isinstance(box, PageBox):  # the first call for a page, before WeasyPrint empties `marked`
-                drawn[page] = Drawn(box, {info["mcid"]: marked_box for marked_box, info in marked.items()})
+                drawn[page] = box, {info["mcid"]: marked_box for marked_box, info in marked.items()}
             for element in original(box, parent, pdf, page, nums, annots, marked):
                 record.origins.setdefault(element.number, origin_of(box))
                 yield element
@@ -112,48 +93,46 @@ def recording() -> Iterator[Record]:
             yield record
         finally:
             tags._build_box_tree = original
-    # A line's end reads as the start of its block's next line, which may be on a later page.
     record.pages.update(describe_pages(drawn))
 
 
-@dataclass(frozen=True, slots=True)
-class Drawn:
-    """One page as WeasyPrint drew it: its box, and the box each marked-content id marks."""
-
-    page_box: Any
-    boxes: dict[int, Any]
+def origin_of(box: Any) -> Origin:
+    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+    tag = box.element_tag or ""
+    return Origin(tag, str(box.style["lang"] or ""), None if "::" in tag else box.element)
 
 
-def describe_pages(drawn: dict[int, Drawn]) -> dict[int, dict[int, Marked]]:
-    """Each page's marked-content ids: the characters each box reads as, and its margin box."""
-    from weasyprint.formatting_structure.boxes import LineBox
+def describe_pages(drawn: dict[int, tuple[Any, dict[int, Any]]]) -> dict[int, dict[int, Marked]]:
+    """Each page's marked-content ids: what its box reads as, and the margin box it is in.
 
+    Lines are read in order across pages: a line's end reads as the start of its block's next line.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
+
+    page_boxes = [page_box for _, (page_box, _) in sorted(drawn.items())]
     lines = [
         (line.element, list(text_boxes(line)))
-        for _, page in sorted(drawn.items())
-        for line in page.page_box.descendants()
+        for page_box in page_boxes
+        for line in page_box.descendants()
         if isinstance(line, LineBox)
     ]
     read = read_lines(lines)
-    return {index: describe_page(page, read) for index, page in drawn.items()}
-
-
-def describe_page(page: Drawn, read: dict[int, str]) -> dict[int, Marked]:
-    """Each marked-content id of a page: the characters its box reads as, and its margin box."""
-    from weasyprint.formatting_structure.boxes import MarginBox, TextBox
-
-    margins = {
-        id(descendant): child.at_keyword
-        for child in page.page_box.children
-        if isinstance(child, MarginBox)
-        for descendant in child.descendants()
-    }
-    return {
-        mcid: Marked(
-            read.get(id(box), box.text) if isinstance(box, TextBox) else None, margins.get(id(box), "")
-        )
-        for mcid, box in page.boxes.items()
-    }
+    pages: dict[int, dict[int, Marked]] = {}
+    for index, (page_box, boxes) in drawn.items():
+        margins = {
+            id(descendant): child.at_keyword
+            for child in page_box.children
+            if isinstance(child, MarginBox)
+            for descendant in child.descendants()
+        }
+        pages[index] = {
+            mcid: (
+                read.get(id(box), box.text) if isinstance(box, TextBox) else None,
+                margins.get(id(box), ""),
+            )
+            for mcid, box in boxes.items()
+        }
+    return pages
 
 
 def text_boxes(box: Any) -> Iterator[Any]:
@@ -170,36 +149,27 @@ def text_boxes(box: Any) -> Iterator[Any]:
 def read_lines(lines: list[tuple[Any, list[Any]]]) -> dict[int, str]:
     """What each text box reads as, by id, from (block element, text boxes) of every line in order.
 
-    A line is read with the first box drawn on the next line of its block, which may be on a
-    later page (none where the block ends, nor in margin boxes, which have no element).
+    A line is read with the first box drawn on its block's next line, which may be on a later page
+    (none where the block ends, nor in margin boxes, which have no element).
     """
     read: dict[int, str] = {}
     starts: dict[int, Any] = {}  # per block element: the first drawn box of the line read before
-    for element, boxes in reversed(lines):
-        following = starts.get(id(element)) if element is not None else None
-        read.update(read_line(boxes, Break(element, following)))
+    for block, boxes in reversed(lines):
+        following = starts.get(id(block)) if block is not None else None
+        read.update(read_line(boxes, block, following))
         drawn = [box for box in boxes if not is_blank(box)]
         if drawn:
-            starts[id(element)] = drawn[0]
+            starts[id(block)] = drawn[0]
     return read
 
 
-@dataclass(frozen=True, slots=True)
-class Break:
-    """Where a line ends: its block's element, and the first box drawn on the block's next line."""
-
-    block: Any
-    following: Any | None
-
-
-def read_line(boxes: list[Any], end: Break) -> dict[int, str]:
+def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, str]:
     """What each text box of a line reads as, by id: its characters, and the spaces nobody draws.
 
-    WeasyPrint draws nothing for a box that holds only whitespace (`draw_first_line`): the spaces
-    between Korean word spans, a no-break space between two elements. Their characters go to
-    the box drawn before them. A line whose last drawn box is followed by such boxes (emptied by
-    `remove_last_whitespace`) broke at a space, in any script, and reads with it; one that broke
-    inside a box reads with a space where its text had one (`had_space`).
+    WeasyPrint draws nothing for a box of whitespace only (`draw_first_line`): the spaces between
+    Korean word spans, a no-break space between two elements; they go to the box drawn before.
+    A line whose last drawn box is followed by such boxes (`remove_last_whitespace`) broke at a
+    space and reads with it; one that broke inside a box, with a space where its text had one.
     """
     read: dict[int, str] = {id(box): "" for box in boxes}
     leading, last = "", None  # whitespace before the first drawn box (a no-break space), that box
@@ -212,44 +182,42 @@ def read_line(boxes: list[Any], end: Break) -> dict[int, str]:
             read[id(last)] += box.text
     if last is None or read[id(last)][-1:].isspace():
         return read
-    if boxes[-1] is not last or had_space(last, end):
+    if boxes[-1] is not last or had_space(last, block, following):
         read[id(last)] += " "
     return read
 
 
 def is_blank(box: Any) -> bool:
-    """Whitespace only, which WeasyPrint draws nothing for: its marked content is dropped."""
     return not box.text.strip()
 
 
 def text_of(box: Any) -> str:
     """A text box's characters as the source has them: capitals as written, hyphenation soft.
 
-    WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace;
-    a box ending in that character right after a letter, where `hyphens` allows breaking, is
-    taken as hyphenated and reads as a soft hyphen (the catalogs write a source hyphen as
-    U+002D, which never matches).
+    WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace: a
+    box that ends in it right after a letter, where `hyphens` allows, reads with a soft hyphen
+    (the catalogs write a source hyphen as U+002D, which never matches).
     """
-    text: str = untransformed(box)
+    text = untransformed(box)
     added = box.style["hyphenate_character"]
     if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
         return text[: -len(added)] + SOFT_HYPHEN
     return text
 
 
-def had_space(last: Any, end: Break) -> bool:
+def had_space(last: Any, block: Any, following: Any | None) -> bool:
     """Whether the text had a space where a line broke after the box `last` (WeasyPrint drops it).
 
-    The block's text says, where the characters on either side of the break are found in it
-    joined and not spaced, or the reverse: "DLR" then "（德国）" were written "DLR（德国）".
-    Where it cannot say (generated content, or both found), the characters do: none after a
-    hyphen or a dash-like break, nor next to an East Asian wide character (Chinese and Japanese
-    break between characters); a space otherwise. A block's last line broke at nothing.
+    The block's text says, where the characters either side are found in it joined and not spaced,
+    or the reverse ("DLR" then "（德国）" were written "DLR（德国）"). Where it cannot (generated
+    content, or both found), the characters do: none after a hyphen or a dash-like break, nor next
+    to an East Asian wide character (Chinese and Japanese break between characters). A block's
+    last line (`following` None) broke at nothing.
     """
-    if end.following is None:
+    if following is None:
         return False
-    before, after = text_of(last), text_of(end.following)
-    source = SPACES.sub(" ", "".join(end.block.itertext()))
+    before, after = text_of(last), text_of(following)
+    source = SPACES.sub(" ", "".join(block.itertext()))
     word, rest = before.removesuffix(SOFT_HYPHEN), after.removesuffix(SOFT_HYPHEN)  # as the source has them
     joined, spaced = word + rest in source, f"{word} {rest}" in source
     if joined != spaced:
@@ -264,8 +232,8 @@ def is_wide(character: str) -> bool:
 def untransformed(box: Any) -> str:
     """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen).
 
-    WeasyPrint keeps only the transformed text; the source is the element's own text, where the
-    box's piece is found again by transforming it character by character.
+    WeasyPrint keeps only the transformed text; the box's piece is found again in its element's
+    text by transforming that character by character.
     """
     text: str = box.text
     if box.style["text_transform"] != "uppercase" or box.element is None:
@@ -285,25 +253,12 @@ def untransformed(box: Any) -> str:
     return original + text[len(piece) :]
 
 
-def origin_of(box: Any) -> Origin:
-    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
-    element, tag = box.element, box.element_tag or ""
-    lang = str(box.style["lang"] or "")
-    if element is None or PSEUDO in tag:
-        return Origin(tag, lang)
-    return Origin(
-        tag,
-        lang,
-        role=element.get("role", ""),
-        label=element.get("aria-label", ""),
-        ident=element.get("id", ""),
-        hidden=element.get("aria-hidden") == "true",
-        element=id(element),
-    )
-
-
 def retag(data: bytes, record: Record) -> bytes:
-    """The PDF `data`, its structure tree and text layer completed from `record` (see above)."""
+    """The PDF `data`, its structure tree and text layer completed from `record`.
+
+    Hidden content and margin content become artifacts, every text sequence gets /ActualText, and
+    empty elements go; the ParentTree is rebuilt so that every marked-content id is reached.
+    """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = Tree(pdf, record)
         tree.detach_hidden()
@@ -311,10 +266,13 @@ def retag(data: bytes, record: Record) -> bytes:
         tree.merge_split_links()
         tree.label_list_numbers()
         tree.mark_notes_and_languages()
-        kept = {index: rewrite_content(page, index, tree) for index, page in enumerate(pdf.pages)}
-        tree.prune(kept)
-        tree.describe_links()
-        tree.place_figures()
+        reachable = set(tree.mcids(tree.document))
+        painted = {}
+        for index, page in enumerate(pdf.pages):
+            on_page = {mcid for page_index, mcid in reachable if page_index == index}
+            painted[index] = rewrite_content(pdf, page, record.pages.get(index, {}), on_page)
+        tree.prune(painted)
+        tree.describe_links_and_figures()
         tree.rebuild_parent_tree()
         fill_unicode_maps(pdf)
         output = io.BytesIO()
@@ -348,6 +306,24 @@ def is_element(kid: Any) -> bool:
     return isinstance(kid, Dictionary) and "/S" in kid
 
 
+def annotations_of(element: Object) -> list[Object]:
+    return [
+        kid.Obj for kid in kids_of(element) if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR"
+    ]
+
+
+def index_of(kids: Array, element: Object) -> int:
+    for index, kid in enumerate(kids):
+        if is_element(kid) and kid.objgen == element.objgen:
+            return index
+    raise TaggingError(f"structure element {element.objgen} is not among its parent's kids")
+
+
+def remove_kid(parent: Object, element: Object) -> None:
+    kids = kids_of(parent)
+    del kids[index_of(kids, element)]
+
+
 class Tree:
     """The structure tree of one PDF, with the origins WeasyPrint recorded for its elements."""
 
@@ -356,10 +332,9 @@ class Tree:
         self.root = pdf.Root.StructTreeRoot
         self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         self.document = kids_of(self.root)[0]
-        self.hidden: set[tuple[int, int]] = set()
 
-    def origin(self, element: Object) -> Origin | None:
-        return self.record.origins.get(element.objgen[0])
+    def origin(self, element: Object) -> Origin:
+        return self.record.origins.get(element.objgen[0], Origin())
 
     def walk(self, element: Object | None = None) -> Iterator[tuple[Object, Object]]:
         """(element, parent) in reading order, depth first, from the Document element down."""
@@ -372,20 +347,18 @@ class Tree:
     def page_of(self, element: Object) -> int:
         return self.pages[element.Pg.objgen]
 
-    def marked(self, element: Object) -> Iterator[tuple[int, int]]:
+    def mcids(self, element: Object) -> Iterator[tuple[int, int]]:
         """(page, mcid) of every marked-content sequence under `element`."""
         for kid in kids_of(element):
             if isinstance(kid, int):
                 yield self.page_of(element), int(kid)
             elif is_element(kid):
-                yield from self.marked(kid)
+                yield from self.mcids(kid)
 
     def detach_hidden(self) -> None:
-        """aria-hidden content (the member grid beside its sentence) leaves the tree for artifacts."""
+        """aria-hidden content (the member grid beside its sentence) leaves the tree: artifacts."""
         for element, parent in list(self.walk()):
-            origin = self.origin(element)
-            if origin is not None and origin.hidden:
-                self.hidden.update(self.marked(element))
+            if self.origin(element).get("aria-hidden") == "true":
                 remove_kid(parent, element)
 
     def merge_nested_links(self) -> None:
@@ -415,17 +388,15 @@ class Tree:
         """Two Link elements made from the same HTML element, on the same page."""
         if not (is_element(first) and is_element(second) and first.S == second.S == "/Link"):
             return False
-        origins = self.origin(first), self.origin(second)
-        if origins[0] is None or origins[1] is None or not origins[0].element:
-            return False
-        return origins[0].element == origins[1].element and first.Pg.objgen == second.Pg.objgen
+        element = self.origin(first).element
+        same_page = first.Pg.objgen == second.Pg.objgen
+        return element is not None and element is self.origin(second).element and same_page
 
     def label_list_numbers(self) -> None:
         """A list item's generated number (li::before) is its Lbl, beside the LBody."""
         for element, parent in list(self.walk()):
-            origin = self.origin(element)
             item = parent.get("/P")
-            if origin is None or not origin.tag.startswith("li::") or parent.S != "/LBody":
+            if not self.origin(element).tag.startswith("li::") or parent.S != "/LBody":
                 continue
             if item is None or item.get("/S") != "/LI":
                 continue
@@ -441,61 +412,55 @@ class Tree:
         for element, parent in self.walk():
             origin = self.origin(element)
             inherited = languages[parent.objgen]
-            languages[element.objgen] = origin.lang if origin and origin.lang else inherited
+            languages[element.objgen] = origin.lang or inherited
             if languages[element.objgen] != inherited:
                 element.Lang = String(languages[element.objgen])
-            if origin is not None and origin.role == "note" and origin.ident:
-                element.S, element.ID = Name.Note, String(origin.ident)
-                ids.extend([String(origin.ident), element])
-            elif origin is not None and origin.tag in INLINE and element.S == "/NonStruct":
+            if origin.get("role") == "note" and origin.get("id"):
+                element.S, element.ID = Name.Note, String(origin.get("id"))
+                ids.extend([String(origin.get("id")), element])
+            elif origin.tag in INLINE and element.S == "/NonStruct":
                 element.S = Name.Span
         if ids:
             self.root.IDTree = Dictionary(Names=ids)
 
-    def reachable(self) -> set[tuple[int, int]]:
-        return set(self.marked(self.document))
-
-    def prune(self, kept: dict[int, set[int]]) -> None:
-        """Drop references to marked content that is gone, then every element left empty."""
+    def prune(self, painted: dict[int, set[int]]) -> None:
+        """Drop references to marked content that draws nothing, then every element left empty."""
         for element, _ in list(self.walk()):
-            page = self.page_of(element)
             kids = kids_of(element)
-            element.K = Array([kid for kid in kids if not isinstance(kid, int) or int(kid) in kept[page]])
+            element.K = Array(
+                [
+                    kid
+                    for kid in kids
+                    if not isinstance(kid, int) or int(kid) in painted[self.page_of(element)]
+                ]
+            )
         for element, parent in reversed(list(self.walk())):
             if len(kids_of(element)) == 0:
                 remove_kid(parent, element)
 
-    def describe_links(self) -> None:
-        """Each link annotation says in words what it is: its aria-label, its note, or its text."""
-        notes = {str(e.ID): self.origin(e) for e, _ in self.walk() if e.S == "/Note"}
-        for element, _ in self.walk():
-            if element.S != "/Link":
-                continue
-            words = self.link_words(element, notes)
-            for kid in kids_of(element):
-                if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                    kid.Obj.Contents = String(words)
-                    kid.Obj.F = PRINT_FLAG  # readers that follow print get the link too
-
-    def place_figures(self) -> None:
-        """A figure's BBox in PDF points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
+    def describe_links_and_figures(self) -> None:
+        """Each link annotation says in words what it is: its aria-label, its note's, or its text.
+        A figure's BBox is in PDF points from the page's foot (WeasyPrint writes CSS pixels from its
+        top)."""
+        notes = {str(element.ID): self.origin(element) for element, _ in self.walk() if element.S == "/Note"}
         for element, _ in self.walk():
             box = element.get("/A", Dictionary()).get("/BBox")
-            if element.S != "/Figure" or box is None:
-                continue
-            height = float(element.Pg.MediaBox[3])
-            x1, y1, x2, y2 = (float(value) * PT_PER_PX for value in box)
-            element.A.BBox = Array([x1, height - y2, x2, height - y1])
+            if element.S == "/Link":
+                words = self.link_words(element, notes)
+                for annotation in annotations_of(element):
+                    annotation.Contents = String(words)
+                    annotation.F = PRINT_FLAG  # readers that follow print get the link too
+            elif element.S == "/Figure" and box is not None:
+                height = float(element.Pg.MediaBox[3])
+                x1, y1, x2, y2 = (float(value) * PT_PER_PX for value in box)
+                element.A.BBox = Array([x1, height - y2, x2, height - y1])
 
-    def link_words(self, element: Object, notes: dict[str, Origin | None]) -> str:
-        origin = self.origin(element)
-        if origin is not None and origin.label:
-            return origin.label
-        annotations = [k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k]
-        note = notes.get(str(annotations[0].get("/Dest", ""))) if annotations else None
-        if note is not None and note.label:
-            return note.label
-        texts = (self.record.pages[page][mcid].text for page, mcid in self.marked(element))
+    def link_words(self, element: Object, notes: dict[str, Origin]) -> str:
+        annotations = annotations_of(element)
+        note = notes.get(str(annotations[0].get("/Dest", "")), Origin()) if annotations else Origin()
+        if label := self.origin(element).get("aria-label") or note.get("aria-label"):
+            return label
+        texts = (self.record.pages[page][mcid][0] for page, mcid in self.mcids(element))
         return " ".join("".join(text or "" for text in texts).replace(SOFT_HYPHEN, "").split())
 
     def rebuild_parent_tree(self) -> None:
@@ -506,8 +471,8 @@ class Tree:
             for kid in kids_of(element):
                 if isinstance(kid, int):
                     pages[self.page_of(element)][int(kid)] = element
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                    annotations[int(kid.Obj.StructParent)] = element
+            for annotation in annotations_of(element):
+                annotations[int(annotation.StructParent)] = element
         nums = Array()
         for index, by_mcid in sorted(pages.items()):
             length = max(by_mcid, default=-1) + 1
@@ -520,45 +485,30 @@ class Tree:
         self.root.ParentTreeNextKey = max([len(pages), *(key + 1 for key in annotations)])
 
 
-# Phrasing elements WeasyPrint tags NonStruct; a Span groups their text without a meaning of its own.
-INLINE = frozenset(["em", "strong", "i", "b", "cite", "q", "abbr", "small"])
-
-
-def index_of(kids: Array, element: Object) -> int:
-    for index, kid in enumerate(kids):
-        if is_element(kid) and kid.objgen == element.objgen:
-            return index
-    raise TaggingError(f"structure element {element.objgen} is not among its parent's kids")
-
-
-def remove_kid(parent: Object, element: Object) -> None:
-    kids = kids_of(parent)
-    del kids[index_of(kids, element)]
-
-
-def rewrite_content(page: pikepdf.Page, index: int, tree: Tree) -> set[int]:
-    """Artifacts for margin and hidden content, /ActualText for text; the ids still marked."""
+def rewrite_content(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, marked: dict[int, Marked], reachable: set[int]
+) -> set[int]:
+    """Artifacts for what the tree does not reach, /ActualText for text; the ids that draw something."""
     instructions = pikepdf.parse_content_stream(page)
     painted = painted_ids(instructions)
-    reachable = {mcid for page_index, mcid in tree.reachable() if page_index == index}
-    marked = tree.record.pages.get(index, {})
     output: list[Any] = []
     closing: list[int] = []  # per open sequence: how many EMC close it now
     for instruction in instructions:
         operands, operator = instruction.operands, str(instruction.operator)
-        if operator in ("BDC", "BMC") and marked_id(operands) is not None:
-            opened = retagged(operands, marked, reachable, painted, tree, index)
+        mcid = marked_id(operands) if operator in ("BDC", "BMC") else None
+        if operator == "EMC":
+            output.extend([instruction] * closing.pop())
+        elif mcid is None:
+            output.append(instruction)
+            if operator in ("BDC", "BMC"):
+                closing.append(1)
+        else:  # a sequence that draws nothing is dropped
+            opened = retagged(operands[0], mcid, marked.get(mcid, (None, "")), mcid in reachable)
+            opened = opened if mcid in painted else []
             output.extend(pikepdf.ContentStreamInstruction(o, pikepdf.Operator("BDC")) for o in opened)
             closing.append(len(opened))
-        elif operator in ("BDC", "BMC"):
-            output.append(instruction)
-            closing.append(1)
-        elif operator == "EMC":
-            output.extend([instruction] * closing.pop())
-        else:
-            output.append(instruction)
-    page.obj.Contents = tree.pdf.make_stream(pikepdf.unparse_content_stream(output))
-    return reachable & set(painted)
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(output))
+    return painted
 
 
 def marked_id(operands: Any) -> int | None:
@@ -582,24 +532,17 @@ def painted_ids(instructions: list[Any]) -> set[int]:
     return painted
 
 
-def retagged(
-    operands: Any, marked: dict[int, Marked], reachable: set[int], painted: set[int], tree: Tree, page: int
-) -> list[list[Any]]:
-    """The sequences to open in place of one marked with an id: none for one that draws nothing."""
-    mcid = int(operands[1].MCID)
-    if mcid not in painted:
-        return []
-    info = marked.get(mcid, Marked(None))
-    text = [] if info.text is None else [[Name.Span, Dictionary(ActualText=String(info.text))]]
-    if mcid in reachable and (page, mcid) not in tree.hidden:
+def retagged(tag: Any, mcid: int, marked: Marked, reachable: bool) -> list[list[Any]]:
+    """What opens in place of a sequence marked `mcid`: itself, with its characters, where the tree
+    reaches it; else an artifact, its characters in a Span inside (poppler reads /ActualText only there)."""
+    text, margin = marked
+    if reachable:
         properties = Dictionary(MCID=mcid)
-        if info.text is not None:
-            properties.ActualText = String(info.text)
-        return [[operands[0], properties]]
-    # Artifacts carry their characters too, in a Span inside (poppler reads /ActualText only there).
-    if not info.margin:
-        return [[Name.Artifact, Dictionary(Type=Name.Layout)], *text]
-    artifact = Dictionary(Type=Name.Pagination)
-    if info.margin.startswith(("@top", "@bottom")):
-        artifact.Subtype = Name.Header if info.margin.startswith("@top") else Name.Footer
-    return [[Name.Artifact, artifact], *text]
+        if text is not None:
+            properties.ActualText = String(text)
+        return [[tag, properties]]
+    artifact = Dictionary(Type=Name.Pagination if margin else Name.Layout)
+    if margin.startswith(("@top", "@bottom")):
+        artifact.Subtype = Name.Header if margin.startswith("@top") else Name.Footer
+    span = [] if text is None else [[Name.Span, Dictionary(ActualText=String(text))]]
+    return [[Name.Artifact, artifact], *span]
