@@ -23,7 +23,7 @@ from typing import Any
 from unicodedata import east_asian_width
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Object, String
+from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Object, Operator, String
 
 SOFT_HYPHEN = "\u00ad"
 # Operators that put marks on the page; a marked-content sequence without any draws nothing.
@@ -49,6 +49,12 @@ class Origin:
     tag: str = ""
     lang: str = ""
     element: Any = None
+
+    @classmethod
+    def of(cls, box: Any) -> Origin:
+        box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+        tag = box.element_tag or ""
+        return cls(tag, str(box.style["lang"] or ""), None if "::" in tag else box.element)
 
     def get(self, attribute: str) -> str:
         return "" if self.element is None else str(self.element.get(attribute, ""))
@@ -85,7 +91,7 @@ def recording() -> Iterator[Record]:
             if isinstance(box, PageBox):  # the first call for a page, before WeasyPrint empties `marked`
                 drawn[page] = box, {info["mcid"]: marked_box for marked_box, info in marked.items()}
             for element in original(box, parent, pdf, page, nums, annots, marked):
-                record.origins.setdefault(element.number, origin_of(box))
+                record.origins.setdefault(element.number, Origin.of(box))
                 yield element
 
         tags._build_box_tree = build_box_tree
@@ -96,12 +102,6 @@ def recording() -> Iterator[Record]:
     record.pages.update(describe_pages(drawn))
 
 
-def origin_of(box: Any) -> Origin:
-    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
-    tag = box.element_tag or ""
-    return Origin(tag, str(box.style["lang"] or ""), None if "::" in tag else box.element)
-
-
 def describe_pages(drawn: dict[int, tuple[Any, dict[int, Any]]]) -> dict[int, dict[int, Marked]]:
     """Each page's marked-content ids: what its box reads as, and the margin box it is in.
 
@@ -109,30 +109,25 @@ def describe_pages(drawn: dict[int, tuple[Any, dict[int, Any]]]) -> dict[int, di
     """
     from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-    page_boxes = [page_box for _, (page_box, _) in sorted(drawn.items())]
-    lines = [
-        (line.element, list(text_boxes(line)))
-        for page_box in page_boxes
-        for line in page_box.descendants()
-        if isinstance(line, LineBox)
-    ]
+    lines: list[tuple[Any, list[Any]]] = []
+    margins: dict[int, str] = {}
+    for _, (page_box, _) in sorted(drawn.items()):
+        for box in page_box.descendants():
+            if isinstance(box, LineBox):
+                lines.append((box.element, list(text_boxes(box))))
+            elif isinstance(box, MarginBox):
+                margins.update(dict.fromkeys(map(id, box.descendants()), box.at_keyword))
     read = read_lines(lines)
-    pages: dict[int, dict[int, Marked]] = {}
-    for index, (page_box, boxes) in drawn.items():
-        margins = {
-            id(descendant): child.at_keyword
-            for child in page_box.children
-            if isinstance(child, MarginBox)
-            for descendant in child.descendants()
-        }
-        pages[index] = {
+    return {
+        index: {
             mcid: (
                 read.get(id(box), box.text) if isinstance(box, TextBox) else None,
                 margins.get(id(box), ""),
             )
             for mcid, box in boxes.items()
         }
-    return pages
+        for index, (_, boxes) in drawn.items()
+    }
 
 
 def text_boxes(box: Any) -> Iterator[Any]:
@@ -157,7 +152,7 @@ def read_lines(lines: list[tuple[Any, list[Any]]]) -> dict[int, str]:
     for block, boxes in reversed(lines):
         following = starts.get(id(block)) if block is not None else None
         read.update(read_line(boxes, block, following))
-        drawn = [box for box in boxes if not is_blank(box)]
+        drawn = [box for box in boxes if box.text.strip()]
         if drawn:
             starts[id(block)] = drawn[0]
     return read
@@ -174,7 +169,7 @@ def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, 
     read: dict[int, str] = {id(box): "" for box in boxes}
     leading, last = "", None  # whitespace before the first drawn box (a no-break space), that box
     for box in boxes:
-        if not is_blank(box):
+        if box.text.strip():
             read[id(box)], leading, last = leading + text_of(box), "", box
         elif last is None:
             leading += box.text
@@ -187,10 +182,6 @@ def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, 
     return read
 
 
-def is_blank(box: Any) -> bool:
-    return not box.text.strip()
-
-
 def text_of(box: Any) -> str:
     """A text box's characters as the source has them: capitals as written, hyphenation soft.
 
@@ -199,9 +190,9 @@ def text_of(box: Any) -> str:
     (the catalogs write a source hyphen as U+002D, which never matches).
     """
     text = untransformed(box)
-    added = box.style["hyphenate_character"]
-    if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
-        return text[: -len(added)] + SOFT_HYPHEN
+    word = text.removesuffix(box.style["hyphenate_character"])
+    if box.style["hyphens"] != "none" and word != text and word[-1:].isalpha():
+        return word + SOFT_HYPHEN
     return text
 
 
@@ -222,30 +213,24 @@ def had_space(last: Any, block: Any, following: Any | None) -> bool:
     joined, spaced = word + rest in source, f"{word} {rest}" in source
     if joined != spaced:
         return spaced
-    return not (before.endswith(NO_SPACE_AFTER) or is_wide(before[-1:]) or is_wide(after[:1]))
-
-
-def is_wide(character: str) -> bool:
-    return bool(character) and east_asian_width(character) in ("W", "F")
+    wide = any(east_asian_width(character) in ("W", "F") for character in before[-1:] + after[:1])
+    return not (before.endswith(NO_SPACE_AFTER) or wide)
 
 
 def untransformed(box: Any) -> str:
     """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen).
 
     WeasyPrint keeps only the transformed text; the box's piece is found again in its element's
-    text by transforming that character by character.
+    text set in capitals, each capital mapped back to the character it came from.
     """
     text: str = box.text
     if box.style["text_transform"] != "uppercase" or box.element is None:
         return text
     source = SPACES.sub(" ", "".join(box.element.itertext()))
-    upper, starts = "", []
-    for index, character in enumerate(source):
-        starts.extend([index] * len(character.upper()))
-        upper += character.upper()
+    starts = [index for index, character in enumerate(source) for _ in character.upper()]
     added = box.style["hyphenate_character"]
     piece = text[: -len(added)] if text.endswith(added) else text
-    found = upper.find(piece)
+    found = source.upper().find(piece)
     if not piece or found < 0:
         return text
     end = found + len(piece)
@@ -254,24 +239,17 @@ def untransformed(box: Any) -> str:
 
 
 def retag(data: bytes, record: Record) -> bytes:
-    """The PDF `data`, its structure tree and text layer completed from `record`.
-
-    Hidden content and margin content become artifacts, every text sequence gets /ActualText, and
-    empty elements go; the ParentTree is rebuilt so that every marked-content id is reached.
-    """
+    """The PDF `data`, its structure tree and text layer completed from `record`."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = Tree(pdf, record)
-        tree.detach_hidden()
-        tree.merge_nested_links()
-        tree.merge_split_links()
-        tree.label_list_numbers()
+        tree.restructure(tree.document)
         tree.mark_notes_and_languages()
         reachable = set(tree.mcids(tree.document))
         painted = {}
         for index, page in enumerate(pdf.pages):
             on_page = {mcid for page_index, mcid in reachable if page_index == index}
             painted[index] = rewrite_content(pdf, page, record.pages.get(index, {}), on_page)
-        tree.prune(painted)
+        tree.prune(tree.document, painted)
         tree.describe_links_and_figures()
         tree.rebuild_parent_tree()
         fill_unicode_maps(pdf)
@@ -312,18 +290,6 @@ def annotations_of(element: Object) -> list[Object]:
     ]
 
 
-def index_of(kids: Array, element: Object) -> int:
-    for index, kid in enumerate(kids):
-        if is_element(kid) and kid.objgen == element.objgen:
-            return index
-    raise TaggingError(f"structure element {element.objgen} is not among its parent's kids")
-
-
-def remove_kid(parent: Object, element: Object) -> None:
-    kids = kids_of(parent)
-    del kids[index_of(kids, element)]
-
-
 class Tree:
     """The structure tree of one PDF, with the origins WeasyPrint recorded for its elements."""
 
@@ -339,7 +305,7 @@ class Tree:
     def walk(self, element: Object | None = None) -> Iterator[tuple[Object, Object]]:
         """(element, parent) in reading order, depth first, from the Document element down."""
         element = self.document if element is None else element
-        for kid in list(kids_of(element)):
+        for kid in kids_of(element):
             if is_element(kid):
                 yield kid, element
                 yield from self.walk(kid)
@@ -355,88 +321,80 @@ class Tree:
             elif is_element(kid):
                 yield from self.mcids(kid)
 
-    def detach_hidden(self) -> None:
-        """aria-hidden content (the member grid beside its sentence) leaves the tree: artifacts."""
-        for element, parent in list(self.walk()):
-            if self.origin(element).get("aria-hidden") == "true":
-                remove_kid(parent, element)
+    def restructure(self, element: Object) -> None:
+        """The kids of `element` and its descendants, deepest first, as a screen reader should meet them.
 
-    def merge_nested_links(self) -> None:
-        """A link's ::after content is part of the link: one Link, holding both annotations."""
-        for element, parent in list(self.walk()):
-            if element.S == "/Link" and parent.S == "/Link":
-                kids = kids_of(parent)
-                index = index_of(kids, element)
-                parent.K = Array([*kids[:index], *kids_of(element), *kids[index + 1 :]])
-
-    def merge_split_links(self) -> None:
-        """A link a line break split is one Link, holding both annotations: WeasyPrint makes one per
-        line, and a screen reader would meet two links ('ISECGのウェ', 'ブサイト')."""
-        for element, _ in list(self.walk()):
-            kids: list[Any] = []
-            for kid in kids_of(element):
-                if kids and self.same_link(kids[-1], kid):
-                    for moved in kids_of(kid):
-                        if is_element(moved):
-                            moved.P = kids[-1]
-                    kids[-1].K = Array([*kids_of(kids[-1]), *kids_of(kid)])
-                else:
-                    kids.append(kid)
-            element.K = Array(kids)
+        aria-hidden content (the member grid beside its sentence) leaves the tree for artifacts.
+        WeasyPrint makes a Link per line a link spans and one inside it for its ::after content: a
+        screen reader would meet two links ('ISECGのウェ', 'ブサイト'), so they are one, holding every
+        annotation. A list item's generated number (li::before) is its Lbl, beside the LBody.
+        """
+        kids: list[Any] = []
+        for kid in kids_of(element):
+            if is_element(kid) and self.origin(kid).get("aria-hidden") == "true":
+                continue
+            if is_element(kid):
+                self.restructure(kid)
+            if is_element(kid) and kid.S == element.S == "/Link":
+                kids.extend(kids_of(kid))
+            elif kids and self.same_link(kids[-1], kid):
+                for moved in kids_of(kid):
+                    if is_element(moved):
+                        moved.P = kids[-1]
+                kids[-1].K = Array([*kids_of(kids[-1]), *kids_of(kid)])
+            elif is_element(kid) and kid.S == "/LBody" and element.S == "/LI":
+                kids.extend([*self.labels(kid, element), kid])
+            else:
+                kids.append(kid)
+        element.K = Array(kids)
 
     def same_link(self, first: Any, second: Any) -> bool:
         """Two Link elements made from the same HTML element, on the same page."""
         if not (is_element(first) and is_element(second) and first.S == second.S == "/Link"):
             return False
-        element = self.origin(first).element
-        same_page = first.Pg.objgen == second.Pg.objgen
+        element, same_page = self.origin(first).element, first.Pg.objgen == second.Pg.objgen
         return element is not None and element is self.origin(second).element and same_page
 
-    def label_list_numbers(self) -> None:
-        """A list item's generated number (li::before) is its Lbl, beside the LBody."""
-        for element, parent in list(self.walk()):
-            item = parent.get("/P")
-            if not self.origin(element).tag.startswith("li::") or parent.S != "/LBody":
-                continue
-            if item is None or item.get("/S") != "/LI":
-                continue
-            remove_kid(parent, element)
-            kids = kids_of(item)
-            kids.insert(index_of(kids, parent), element)
-            element.S, element.P = Name.Lbl, item
+    def labels(self, body: Object, item: Object) -> list[Object]:
+        """The list numbers (li::before) in a list item's body, moved out to be the item's Lbl."""
+        labels, rest = [], Array()
+        for kid in kids_of(body):
+            if is_element(kid) and self.origin(kid).tag.startswith("li::"):
+                kid.S, kid.P = Name.Lbl, item
+                labels.append(kid)
+            else:
+                rest.append(kid)
+        body.K = rest
+        return labels
 
     def mark_notes_and_languages(self) -> None:
         """role="note" becomes Note (with its ID); /Lang wherever the language changes."""
         ids = Array()
         languages = {self.document.objgen: str(self.pdf.Root.get("/Lang", ""))}
         for element, parent in self.walk():
-            origin = self.origin(element)
-            inherited = languages[parent.objgen]
+            origin, inherited = self.origin(element), languages[parent.objgen]
             languages[element.objgen] = origin.lang or inherited
-            if languages[element.objgen] != inherited:
-                element.Lang = String(languages[element.objgen])
-            if origin.get("role") == "note" and origin.get("id"):
-                element.S, element.ID = Name.Note, String(origin.get("id"))
-                ids.extend([String(origin.get("id")), element])
+            if origin.lang and origin.lang != inherited:
+                element.Lang = String(origin.lang)
+            if origin.get("role") == "note" and (ident := origin.get("id")):
+                element.S, element.ID = Name.Note, String(ident)
+                ids.extend([String(ident), element])
             elif origin.tag in INLINE and element.S == "/NonStruct":
                 element.S = Name.Span
         if ids:
             self.root.IDTree = Dictionary(Names=ids)
 
-    def prune(self, painted: dict[int, set[int]]) -> None:
-        """Drop references to marked content that draws nothing, then every element left empty."""
-        for element, _ in list(self.walk()):
-            kids = kids_of(element)
-            element.K = Array(
-                [
-                    kid
-                    for kid in kids
-                    if not isinstance(kid, int) or int(kid) in painted[self.page_of(element)]
-                ]
-            )
-        for element, parent in reversed(list(self.walk())):
-            if len(kids_of(element)) == 0:
-                remove_kid(parent, element)
+    def prune(self, element: Object, painted: dict[int, set[int]]) -> None:
+        """Drop, deepest first, references to marked content that draws nothing and empty elements."""
+        kids: list[Any] = []
+        for kid in kids_of(element):
+            if is_element(kid):
+                self.prune(kid, painted)
+            if isinstance(kid, int) and int(kid) not in painted[self.page_of(element)]:
+                continue
+            if not is_element(kid) or len(kids_of(kid)) > 0:
+                kids.append(kid)
+        element.K = Array(kids)
 
     def describe_links_and_figures(self) -> None:
         """Each link annotation says in words what it is: its aria-label, its note's, or its text.
@@ -488,26 +446,29 @@ class Tree:
 def rewrite_content(
     pdf: pikepdf.Pdf, page: pikepdf.Page, marked: dict[int, Marked], reachable: set[int]
 ) -> set[int]:
-    """Artifacts for what the tree does not reach, /ActualText for text; the ids that draw something."""
-    instructions = pikepdf.parse_content_stream(page)
-    painted = painted_ids(instructions)
-    output: list[Any] = []
-    closing: list[int] = []  # per open sequence: how many EMC close it now
-    for instruction in instructions:
-        operands, operator = instruction.operands, str(instruction.operator)
-        mcid = marked_id(operands) if operator in ("BDC", "BMC") else None
-        if operator == "EMC":
-            output.extend([instruction] * closing.pop())
-        elif mcid is None:
-            output.append(instruction)
-            if operator in ("BDC", "BMC"):
-                closing.append(1)
-        else:  # a sequence that draws nothing is dropped
-            opened = retagged(operands[0], mcid, marked.get(mcid, (None, "")), mcid in reachable)
-            opened = opened if mcid in painted else []
-            output.extend(pikepdf.ContentStreamInstruction(o, pikepdf.Operator("BDC")) for o in opened)
-            closing.append(len(opened))
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(output))
+    """A page's marked content retagged (see `retagged`); the ids of the sequences that draw something.
+
+    Whether a sequence draws is known at its end, where what opens it is put in place.
+    """
+    output: list[list[Any]] = []  # what each instruction becomes
+    opened: list[tuple[int | None, int]] = []  # per open sequence: its id, and where in `output` it opens
+    painted: set[int] = set()
+    for instruction in pikepdf.parse_content_stream(page):
+        operator = str(instruction.operator)
+        output.append([instruction])
+        if operator in ("BDC", "BMC"):
+            opened.append((marked_id(instruction.operands), len(output) - 1))
+        elif operator in PAINTING:
+            painted.update(mcid for mcid, _ in opened if mcid is not None)
+        elif operator == "EMC":
+            mcid, start = opened.pop()
+            if mcid is not None:
+                tag = output[start][0].operands[0]
+                output[start] = retagged(tag, mcid, marked, reachable) if mcid in painted else []
+                output[-1] = [instruction] * len(output[start])
+    page.obj.Contents = pdf.make_stream(
+        pikepdf.unparse_content_stream([i for group in output for i in group])
+    )
     return painted
 
 
@@ -517,32 +478,19 @@ def marked_id(operands: Any) -> int | None:
     return None
 
 
-def painted_ids(instructions: list[Any]) -> set[int]:
-    """The marked-content ids whose sequence draws something."""
-    painted: set[int] = set()
-    stack: list[int | None] = []
-    for instruction in instructions:
-        operator = str(instruction.operator)
-        if operator in ("BDC", "BMC"):
-            stack.append(marked_id(instruction.operands))
-        elif operator == "EMC" and stack:
-            stack.pop()
-        elif operator in PAINTING:
-            painted.update(mcid for mcid in stack if mcid is not None)
-    return painted
-
-
-def retagged(tag: Any, mcid: int, marked: Marked, reachable: bool) -> list[list[Any]]:
-    """What opens in place of a sequence marked `mcid`: itself, with its characters, where the tree
-    reaches it; else an artifact, its characters in a Span inside (poppler reads /ActualText only there)."""
-    text, margin = marked
-    if reachable:
+def retagged(tag: Any, mcid: int, marked: dict[int, Marked], reachable: set[int]) -> list[Any]:
+    """What opens a sequence marked `mcid`: itself, with its characters, where the tree reaches it;
+    else an artifact, its characters in a Span inside (poppler reads /ActualText only there)."""
+    text, margin = marked.get(mcid, (None, ""))
+    if mcid in reachable:
         properties = Dictionary(MCID=mcid)
         if text is not None:
             properties.ActualText = String(text)
-        return [[tag, properties]]
+        return [ContentStreamInstruction([tag, properties], Operator("BDC"))]
     artifact = Dictionary(Type=Name.Pagination if margin else Name.Layout)
     if margin.startswith(("@top", "@bottom")):
         artifact.Subtype = Name.Header if margin.startswith("@top") else Name.Footer
-    span = [] if text is None else [[Name.Span, Dictionary(ActualText=String(text))]]
-    return [[Name.Artifact, artifact], *span]
+    opened = [[Name.Artifact, artifact]]
+    if text is not None:
+        opened.append([Name.Span, Dictionary(ActualText=String(text))])
+    return [ContentStreamInstruction(operands, Operator("BDC")) for operands in opened]
