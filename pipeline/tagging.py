@@ -1,14 +1,11 @@
 """Turn WeasyPrint's tagged PDF into one whose structure tree and text layer a screen reader can trust.
 
-WeasyPrint 70 tags each box it draws but loses what PDF/UA needs beyond the box tree: `lang`,
-`role="note"`, `aria-hidden`, what a link is for, that a list number is a label, that the running
-head and page number are artifacts. Its text layer maps each glyph to one fixed text, so a
-line-end hyphen reads as U+2010, and shaped scripts (Devanagari) extract as other letters.
-
-`recording()`, around `write_pdf`, notes which HTML element each structure element comes from and
-what each marked-content sequence reads as; it wraps WeasyPrint's private `_build_box_tree` and
-only reads. `retag()` then rewrites the file with pikepdf. tests/test_tagging.py walks the result,
-so that a WeasyPrint upgrade that undoes any of this fails there by name.
+WeasyPrint 70 loses what PDF/UA needs beyond the box tree: `lang`, `role="note"`, `aria-hidden`,
+what a link is for, list labels, and that running heads and page numbers are artifacts. Its text
+layer maps each glyph to one fixed text: a line-end hyphen reads as U+2010, shaped scripts
+(Devanagari) as other letters. `recording()`, around `write_pdf`, notes what each structure element
+and marked sequence comes from (reading only, through WeasyPrint's private `_build_box_tree`);
+`retag()` completes the file with pikepdf. tests/test_tagging.py fails by name on an upgrade.
 """
 
 from __future__ import annotations
@@ -34,8 +31,6 @@ INLINE = frozenset(["em", "strong", "i", "b", "cite", "q", "abbr", "small"])
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
 SPACES = re.compile(r"[ \t\r\n]+")
 EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
-PT_PER_PX = 0.75
-PRINT_FLAG = 4
 RECORDING = threading.Lock()
 
 # What a marked-content sequence reads as (None: an image), and the margin box it is in ("@top-left").
@@ -103,10 +98,8 @@ def recording() -> Iterator[Record]:
 
 
 def describe_pages(drawn: dict[int, tuple[Any, dict[int, Any]]]) -> dict[int, dict[int, Marked]]:
-    """Each page's marked-content ids: what its box reads as, and the margin box it is in.
-
-    Lines are read in order across pages: a line's end reads as the start of its block's next line.
-    """
+    """Each page's marked-content ids: what its box reads as (lines are read in order across pages),
+    and the margin box it is in."""
     from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
     lines: list[tuple[Any, list[Any]]] = []
@@ -118,16 +111,12 @@ def describe_pages(drawn: dict[int, tuple[Any, dict[int, Any]]]) -> dict[int, di
             elif isinstance(box, MarginBox):
                 margins.update(dict.fromkeys(map(id, box.descendants()), box.at_keyword))
     read = read_lines(lines)
-    return {
-        index: {
-            mcid: (
-                read.get(id(box), box.text) if isinstance(box, TextBox) else None,
-                margins.get(id(box), ""),
-            )
-            for mcid, box in boxes.items()
-        }
-        for index, (_, boxes) in drawn.items()
-    }
+    pages: dict[int, dict[int, Marked]] = {index: {} for index in drawn}
+    for index, (_, boxes) in drawn.items():
+        for mcid, box in boxes.items():
+            text = read.get(id(box), box.text) if isinstance(box, TextBox) else None
+            pages[index][mcid] = text, margins.get(id(box), "")
+    return pages
 
 
 def text_boxes(box: Any) -> Iterator[Any]:
@@ -142,11 +131,8 @@ def text_boxes(box: Any) -> Iterator[Any]:
 
 
 def read_lines(lines: list[tuple[Any, list[Any]]]) -> dict[int, str]:
-    """What each text box reads as, by id, from (block element, text boxes) of every line in order.
-
-    A line is read with the first box drawn on its block's next line, which may be on a later page
-    (none where the block ends, nor in margin boxes, which have no element).
-    """
+    """What each text box reads as, by id, from (block element, text boxes) of every line in order:
+    a line with the first box drawn on its block's next line (margin boxes have no element)."""
     read: dict[int, str] = {}
     starts: dict[int, Any] = {}  # per block element: the first drawn box of the line read before
     for block, boxes in reversed(lines):
@@ -161,10 +147,9 @@ def read_lines(lines: list[tuple[Any, list[Any]]]) -> dict[int, str]:
 def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, str]:
     """What each text box of a line reads as, by id: its characters, and the spaces nobody draws.
 
-    WeasyPrint draws nothing for a box of whitespace only (`draw_first_line`): the spaces between
-    Korean word spans, a no-break space between two elements; they go to the box drawn before.
-    A line whose last drawn box is followed by such boxes (`remove_last_whitespace`) broke at a
-    space and reads with it; one that broke inside a box, with a space where its text had one.
+    WeasyPrint draws no box of whitespace only (between Korean word spans, a no-break space between
+    elements): it goes to the box drawn before. A line ending in such boxes broke at a space and reads
+    with it; one that broke inside a box, with a space where its text had one.
     """
     read: dict[int, str] = {id(box): "" for box in boxes}
     leading, last = "", None  # whitespace before the first drawn box (a no-break space), that box
@@ -185,9 +170,8 @@ def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, 
 def text_of(box: Any) -> str:
     """A text box's characters as the source has them: capitals as written, hyphenation soft.
 
-    WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace: a
-    box that ends in it right after a letter, where `hyphens` allows, reads with a soft hyphen
-    (the catalogs write a source hyphen as U+002D, which never matches).
+    WeasyPrint keeps no trace of hyphenating but the `hyphenate-character` it appends: after a letter,
+    where `hyphens` allows, it reads as a soft hyphen (a source hyphen is U+002D, never matched).
     """
     text = untransformed(box)
     word = text.removesuffix(box.style["hyphenate_character"])
@@ -199,11 +183,9 @@ def text_of(box: Any) -> str:
 def had_space(last: Any, block: Any, following: Any | None) -> bool:
     """Whether the text had a space where a line broke after the box `last` (WeasyPrint drops it).
 
-    The block's text says, where the characters either side are found in it joined and not spaced,
-    or the reverse ("DLR" then "（德国）" were written "DLR（德国）"). Where it cannot (generated
-    content, or both found), the characters do: none after a hyphen or a dash-like break, nor next
-    to an East Asian wide character (Chinese and Japanese break between characters). A block's
-    last line (`following` None) broke at nothing.
+    The block's text says where it has the two sides joined or spaced, not both ("DLR（德国）").
+    Else (generated content) the characters do: none after a hyphen, nor next to an East Asian wide
+    character (Chinese and Japanese break between characters). A block's last line breaks at nothing.
     """
     if following is None:
         return False
@@ -218,24 +200,20 @@ def had_space(last: Any, block: Any, following: Any | None) -> bool:
 
 
 def untransformed(box: Any) -> str:
-    """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen).
-
-    WeasyPrint keeps only the transformed text; the box's piece is found again in its element's
-    text set in capitals, each capital mapped back to the character it came from.
-    """
+    """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen),
+    which WeasyPrint does not keep: the box's piece found in its element's text set in capitals."""
     text: str = box.text
     if box.style["text_transform"] != "uppercase" or box.element is None:
         return text
     source = SPACES.sub(" ", "".join(box.element.itertext()))
-    starts = [index for index, character in enumerate(source) for _ in character.upper()]
+    # Where each capital's character starts in the source (ß is SS), and where the source ends.
+    starts = [index for index, character in enumerate(source) for _ in character.upper()] + [len(source)]
     added = box.style["hyphenate_character"]
     piece = text[: -len(added)] if text.endswith(added) else text
     found = source.upper().find(piece)
     if not piece or found < 0:
         return text
-    end = found + len(piece)
-    original = source[starts[found] : starts[end] if end < len(starts) else len(source)]
-    return original + text[len(piece) :]
+    return source[starts[found] : starts[found + len(piece)]] + text[len(piece) :]
 
 
 def retag(data: bytes, record: Record) -> bytes:
@@ -269,15 +247,10 @@ def fill_unicode_maps(pdf: pikepdf.Pdf) -> None:
             cmap.write(EMPTY_TARGET.sub(rb"\1 <200b>", data))
 
 
-def kids_of(element: Object) -> Array:
-    """The /K of a structure element, always as an array (the form every later step edits)."""
-    kids = element.get("/K")
-    if kids is None:
-        kids = Array()
-    elif not isinstance(kids, Array):
-        kids = Array([kids])
-    element.K = kids
-    return kids
+def kids_of(element: Object) -> list[Any]:
+    """The /K of a structure element as a list (a single kid may stand without an array)."""
+    kids = element.get("/K", Array())
+    return list(kids) if isinstance(kids, Array) else [kids]
 
 
 def is_element(kid: Any) -> bool:
@@ -322,13 +295,9 @@ class Tree:
                 yield from self.mcids(kid)
 
     def restructure(self, element: Object) -> None:
-        """The kids of `element` and its descendants, deepest first, as a screen reader should meet them.
-
-        aria-hidden content (the member grid beside its sentence) leaves the tree for artifacts.
-        WeasyPrint makes a Link per line a link spans and one inside it for its ::after content: a
-        screen reader would meet two links ('ISECGのウェ', 'ブサイト'), so they are one, holding every
-        annotation. A list item's generated number (li::before) is its Lbl, beside the LBody.
-        """
+        """Deepest first: aria-hidden content (the member grid) leaves the tree, for artifacts; the
+        Links WeasyPrint makes for one link (one per line, one for its ::after) are one, which a screen
+        reader meets once ('ISECGのウェブサイト'); list numbers become Lbl, beside the LBody."""
         kids: list[Any] = []
         for kid in kids_of(element):
             if is_element(kid) and self.origin(kid).get("aria-hidden") == "true":
@@ -397,9 +366,8 @@ class Tree:
         element.K = Array(kids)
 
     def describe_links_and_figures(self) -> None:
-        """Each link annotation says in words what it is: its aria-label, its note's, or its text.
-        A figure's BBox is in PDF points from the page's foot (WeasyPrint writes CSS pixels from its
-        top)."""
+        """Each link annotation says in words what it is: its aria-label, its note's, or its text. A
+        figure's BBox is in points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
         notes = {str(element.ID): self.origin(element) for element, _ in self.walk() if element.S == "/Note"}
         for element, _ in self.walk():
             box = element.get("/A", Dictionary()).get("/BBox")
@@ -407,10 +375,10 @@ class Tree:
                 words = self.link_words(element, notes)
                 for annotation in annotations_of(element):
                     annotation.Contents = String(words)
-                    annotation.F = PRINT_FLAG  # readers that follow print get the link too
+                    annotation.F = 4  # printable: readers that follow print get the link too
             elif element.S == "/Figure" and box is not None:
                 height = float(element.Pg.MediaBox[3])
-                x1, y1, x2, y2 = (float(value) * PT_PER_PX for value in box)
+                x1, y1, x2, y2 = (float(value) * 0.75 for value in box)  # CSS px to pt
                 element.A.BBox = Array([x1, height - y2, x2, height - y1])
 
     def link_words(self, element: Object, notes: dict[str, Origin]) -> str:
@@ -431,25 +399,20 @@ class Tree:
                     pages[self.page_of(element)][int(kid)] = element
             for annotation in annotations_of(element):
                 annotations[int(annotation.StructParent)] = element
-        nums = Array()
+        nums: list[Any] = []
         for index, by_mcid in sorted(pages.items()):
-            length = max(by_mcid, default=-1) + 1
-            nums.extend(
-                Array([index, self.pdf.make_indirect(Array([by_mcid.get(i) for i in range(length)]))])
-            )
+            holders = [by_mcid.get(mcid) for mcid in range(max(by_mcid, default=-1) + 1)]
+            nums += [index, self.pdf.make_indirect(Array(holders))]
         for key, element in sorted(annotations.items()):
-            nums.extend(Array([key, element]))
-        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=nums))
+            nums += [key, element]
+        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
         self.root.ParentTreeNextKey = max([len(pages), *(key + 1 for key in annotations)])
 
 
 def rewrite_content(
     pdf: pikepdf.Pdf, page: pikepdf.Page, marked: dict[int, Marked], reachable: set[int]
 ) -> set[int]:
-    """A page's marked content retagged (see `retagged`); the ids of the sequences that draw something.
-
-    Whether a sequence draws is known at its end, where what opens it is put in place.
-    """
+    """A page's marked content retagged; the ids that draw something (known at a sequence's end)."""
     output: list[list[Any]] = []  # what each instruction becomes
     opened: list[tuple[int | None, int]] = []  # per open sequence: its id, and where in `output` it opens
     painted: set[int] = set()
@@ -457,40 +420,35 @@ def rewrite_content(
         operator = str(instruction.operator)
         output.append([instruction])
         if operator in ("BDC", "BMC"):
-            opened.append((marked_id(instruction.operands), len(output) - 1))
+            properties = instruction.operands[-1]
+            mcid = (
+                int(properties.MCID) if isinstance(properties, Dictionary) and "/MCID" in properties else None
+            )
+            opened.append((mcid, len(output) - 1))
         elif operator in PAINTING:
             painted.update(mcid for mcid, _ in opened if mcid is not None)
         elif operator == "EMC":
             mcid, start = opened.pop()
             if mcid is not None:
                 tag = output[start][0].operands[0]
-                output[start] = retagged(tag, mcid, marked, reachable) if mcid in painted else []
-                output[-1] = [instruction] * len(output[start])
+                opening = retagged(tag, mcid, marked, reachable) if mcid in painted else []
+                output[start] = [ContentStreamInstruction(operands, Operator("BDC")) for operands in opening]
+                output[-1] = [instruction] * len(opening)
     page.obj.Contents = pdf.make_stream(
         pikepdf.unparse_content_stream([i for group in output for i in group])
     )
     return painted
 
 
-def marked_id(operands: Any) -> int | None:
-    if len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
-        return int(operands[1].MCID)
-    return None
-
-
-def retagged(tag: Any, mcid: int, marked: dict[int, Marked], reachable: set[int]) -> list[Any]:
-    """What opens a sequence marked `mcid`: itself, with its characters, where the tree reaches it;
-    else an artifact, its characters in a Span inside (poppler reads /ActualText only there)."""
+def retagged(tag: Any, mcid: int, marked: dict[int, Marked], reachable: set[int]) -> list[list[Any]]:
+    """The operands of what opens a sequence marked `mcid`: itself, with its characters, where the
+    tree reaches it; else an artifact, its characters in a Span inside (poppler reads /ActualText
+    only there)."""
     text, margin = marked.get(mcid, (None, ""))
+    actual: dict[str, Any] = {} if text is None else {"/ActualText": String(text)}
     if mcid in reachable:
-        properties = Dictionary(MCID=mcid)
-        if text is not None:
-            properties.ActualText = String(text)
-        return [ContentStreamInstruction([tag, properties], Operator("BDC"))]
+        return [[tag, Dictionary({"/MCID": mcid, **actual})]]
     artifact = Dictionary(Type=Name.Pagination if margin else Name.Layout)
     if margin.startswith(("@top", "@bottom")):
         artifact.Subtype = Name.Header if margin.startswith("@top") else Name.Footer
-    opened = [[Name.Artifact, artifact]]
-    if text is not None:
-        opened.append([Name.Span, Dictionary(ActualText=String(text))])
-    return [ContentStreamInstruction(operands, Operator("BDC")) for operands in opened]
+    return [[Name.Artifact, artifact], *([[Name.Span, Dictionary(actual)]] if actual else [])]
