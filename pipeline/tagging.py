@@ -168,13 +168,24 @@ def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, 
 
 
 def text_of(box: Any) -> str:
-    """A text box's characters as the source has them: capitals as written, hyphenation soft.
+    """A text box's characters as the source has them, where WeasyPrint keeps only what it drew.
 
-    WeasyPrint keeps no trace of hyphenating but the `hyphenate-character` it appends: after a letter,
-    where `hyphens` allows, it reads as a soft hyphen (a source hyphen is U+002D, never matched).
+    Capitals set by `text-transform` read as written (ERSCHLIESSEN: erschließen), the box's piece
+    found in its element's text set in capitals. The `hyphenate-character` appended to a box it
+    hyphenated, after a letter where `hyphens` allows, reads as a soft hyphen (a source hyphen is
+    U+002D, never matched).
     """
-    text = untransformed(box)
-    word = text.removesuffix(box.style["hyphenate_character"])
+    text: str = box.text
+    added = box.style["hyphenate_character"]
+    piece = text[: -len(added)] if text.endswith(added) else text
+    if box.style["text_transform"] == "uppercase" and box.element is not None and piece:
+        source = SPACES.sub(" ", "".join(box.element.itertext()))
+        # Where each capital's character starts in the source (ß is SS), and where the source ends.
+        starts = [index for index, character in enumerate(source) for _ in character.upper()] + [len(source)]
+        found = source.upper().find(piece)
+        if found >= 0:
+            text = source[starts[found] : starts[found + len(piece)]] + text[len(piece) :]
+    word = text.removesuffix(added)
     if box.style["hyphens"] != "none" and word != text and word[-1:].isalpha():
         return word + SOFT_HYPHEN
     return text
@@ -197,23 +208,6 @@ def had_space(last: Any, block: Any, following: Any | None) -> bool:
         return spaced
     wide = any(east_asian_width(character) in ("W", "F") for character in before[-1:] + after[:1])
     return not (before.endswith(NO_SPACE_AFTER) or wide)
-
-
-def untransformed(box: Any) -> str:
-    """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen),
-    which WeasyPrint does not keep: the box's piece found in its element's text set in capitals."""
-    text: str = box.text
-    if box.style["text_transform"] != "uppercase" or box.element is None:
-        return text
-    source = SPACES.sub(" ", "".join(box.element.itertext()))
-    # Where each capital's character starts in the source (ß is SS), and where the source ends.
-    starts = [index for index, character in enumerate(source) for _ in character.upper()] + [len(source)]
-    added = box.style["hyphenate_character"]
-    piece = text[: -len(added)] if text.endswith(added) else text
-    found = source.upper().find(piece)
-    if not piece or found < 0:
-        return text
-    return source[starts[found] : starts[found + len(piece)]] + text[len(piece) :]
 
 
 def retag(data: bytes, record: Record) -> bytes:
@@ -258,9 +252,7 @@ def is_element(kid: Any) -> bool:
 
 
 def annotations_of(element: Object) -> list[Object]:
-    return [
-        kid.Obj for kid in kids_of(element) if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR"
-    ]
+    return [kid.Obj for kid in kids_of(element) if isinstance(kid, Dictionary) and "/Obj" in kid]
 
 
 class Tree:
@@ -283,58 +275,51 @@ class Tree:
                 yield kid, element
                 yield from self.walk(kid)
 
-    def page_of(self, element: Object) -> int:
-        return self.pages[element.Pg.objgen]
-
     def mcids(self, element: Object) -> Iterator[tuple[int, int]]:
         """(page, mcid) of every marked-content sequence under `element`."""
         for kid in kids_of(element):
             if isinstance(kid, int):
-                yield self.page_of(element), int(kid)
+                yield self.pages[element.Pg.objgen], int(kid)
             elif is_element(kid):
                 yield from self.mcids(kid)
 
-    def restructure(self, element: Object) -> None:
+    def restructure(self, element: Object) -> list[Object]:
         """Deepest first: aria-hidden content (the member grid) leaves the tree, for artifacts; the
         Links WeasyPrint makes for one link (one per line, one for its ::after) are one, which a screen
-        reader meets once ('ISECGのウェブサイト'); list numbers become Lbl, beside the LBody."""
+        reader meets once ('ISECGのウェブサイト'); a list number (li::before) leaves the LBody, to be
+        its item's Lbl: those labels are returned, to go before `element` in its parent."""
         kids: list[Any] = []
+        labels: list[Object] = []
         for kid in kids_of(element):
-            if is_element(kid) and self.origin(kid).get("aria-hidden") == "true":
+            if not is_element(kid):
+                kids.append(kid)
                 continue
-            if is_element(kid):
-                self.restructure(kid)
-            if is_element(kid) and kid.S == element.S == "/Link":
+            if self.origin(kid).get("aria-hidden") == "true":
+                continue
+            for label in self.restructure(kid):
+                label.P = element
+                kids.append(label)
+            if kid.S == element.S == "/Link":
                 kids.extend(kids_of(kid))
             elif kids and self.same_link(kids[-1], kid):
                 for moved in kids_of(kid):
                     if is_element(moved):
                         moved.P = kids[-1]
                 kids[-1].K = Array([*kids_of(kids[-1]), *kids_of(kid)])
-            elif is_element(kid) and kid.S == "/LBody" and element.S == "/LI":
-                kids.extend([*self.labels(kid, element), kid])
+            elif element.S == "/LBody" and self.origin(kid).tag.startswith("li::"):
+                kid.S = Name.Lbl
+                labels.append(kid)
             else:
                 kids.append(kid)
         element.K = Array(kids)
+        return labels
 
-    def same_link(self, first: Any, second: Any) -> bool:
+    def same_link(self, first: Any, second: Object) -> bool:
         """Two Link elements made from the same HTML element, on the same page."""
-        if not (is_element(first) and is_element(second) and first.S == second.S == "/Link"):
+        if not (is_element(first) and first.S == second.S == "/Link"):
             return False
         element, same_page = self.origin(first).element, first.Pg.objgen == second.Pg.objgen
         return element is not None and element is self.origin(second).element and same_page
-
-    def labels(self, body: Object, item: Object) -> list[Object]:
-        """The list numbers (li::before) in a list item's body, moved out to be the item's Lbl."""
-        labels, rest = [], Array()
-        for kid in kids_of(body):
-            if is_element(kid) and self.origin(kid).tag.startswith("li::"):
-                kid.S, kid.P = Name.Lbl, item
-                labels.append(kid)
-            else:
-                rest.append(kid)
-        body.K = rest
-        return labels
 
     def mark_notes_and_languages(self) -> None:
         """role="note" becomes Note (with its ID); /Lang wherever the language changes."""
@@ -359,7 +344,7 @@ class Tree:
         for kid in kids_of(element):
             if is_element(kid):
                 self.prune(kid, painted)
-            if isinstance(kid, int) and int(kid) not in painted[self.page_of(element)]:
+            if isinstance(kid, int) and int(kid) not in painted[self.pages[element.Pg.objgen]]:
                 continue
             if not is_element(kid) or len(kids_of(kid)) > 0:
                 kids.append(kid)
@@ -396,7 +381,7 @@ class Tree:
         for element, _ in self.walk():
             for kid in kids_of(element):
                 if isinstance(kid, int):
-                    pages[self.page_of(element)][int(kid)] = element
+                    pages[self.pages[element.Pg.objgen]][int(kid)] = element
             for annotation in annotations_of(element):
                 annotations[int(annotation.StructParent)] = element
         nums: list[Any] = []
