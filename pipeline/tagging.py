@@ -214,14 +214,13 @@ def retag(data: bytes, record: Record) -> bytes:
     """The PDF `data`, its structure tree and text layer completed from `record`."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = Tree(pdf, record)
-        tree.restructure(tree.document)
-        tree.mark_notes_and_languages()
-        reachable = set(tree.mcids(tree.document))
+        reachable = {(page, mcid) for page, mcid, _ in tree.marked(tree.document)}
         painted = {}
         for index, page in enumerate(pdf.pages):
             on_page = {mcid for page_index, mcid in reachable if page_index == index}
             painted[index] = rewrite_content(pdf, page, record.pages.get(index, {}), on_page)
-        tree.prune(tree.document, painted)
+        tree.restructure(tree.document, painted)
+        tree.mark_notes_and_languages()
         tree.describe_links_and_figures()
         tree.rebuild_parent_tree()
         fill_unicode_maps(pdf)
@@ -275,30 +274,36 @@ class Tree:
                 yield kid, element
                 yield from self.walk(kid)
 
-    def mcids(self, element: Object) -> Iterator[tuple[int, int]]:
-        """(page, mcid) of every marked-content sequence under `element`."""
+    def reached(self, element: Object) -> bool:
+        """Whether a screen reader reaches `element`: aria-hidden content (the member grid) is an artifact."""
+        return self.origin(element).get("aria-hidden") != "true"
+
+    def marked(self, element: Object) -> Iterator[tuple[int, int, Object]]:
+        """(page, mcid, the element holding it) of every marked-content sequence reached under `element`."""
         for kid in kids_of(element):
             if isinstance(kid, int):
-                yield self.pages[element.Pg.objgen], int(kid)
-            elif is_element(kid):
-                yield from self.mcids(kid)
+                yield self.pages[element.Pg.objgen], int(kid), element
+            elif is_element(kid) and self.reached(kid):
+                yield from self.marked(kid)
 
-    def restructure(self, element: Object) -> list[Object]:
-        """Deepest first: aria-hidden content (the member grid) leaves the tree, for artifacts; the
+    def restructure(self, element: Object, painted: dict[int, set[int]]) -> list[Object]:
+        """Deepest first: what is not `kept` leaves the tree, and so does an element left empty. The
         Links WeasyPrint makes for one link (one per line, one for its ::after) are one, which a screen
-        reader meets once ('ISECGのウェブサイト'); a list number (li::before) leaves the LBody, to be
-        its item's Lbl: those labels are returned, to go before `element` in its parent."""
+        reader meets once ('ISECGのウェブサイト'). A list number (li::before) leaves the LBody to be its
+        item's Lbl: those are returned, to go before `element` in its parent."""
         kids: list[Any] = []
         labels: list[Object] = []
         for kid in kids_of(element):
+            if not self.kept(kid, element, painted):
+                continue
             if not is_element(kid):
                 kids.append(kid)
                 continue
-            if self.origin(kid).get("aria-hidden") == "true":
-                continue
-            for label in self.restructure(kid):
+            for label in self.restructure(kid, painted):
                 label.P = element
                 kids.append(label)
+            if not kids_of(kid):
+                continue
             if kid.S == element.S == "/Link":
                 kids.extend(kids_of(kid))
             elif kids and self.same_link(kids[-1], kid):
@@ -313,6 +318,12 @@ class Tree:
                 kids.append(kid)
         element.K = Array(kids)
         return labels
+
+    def kept(self, kid: Any, element: Object, painted: dict[int, set[int]]) -> bool:
+        """Whether a kid of `element` stays: an element reached, marked content that draws something."""
+        if isinstance(kid, int):
+            return int(kid) in painted[self.pages[element.Pg.objgen]]
+        return not is_element(kid) or self.reached(kid)
 
     def same_link(self, first: Any, second: Object) -> bool:
         """Two Link elements made from the same HTML element, on the same page."""
@@ -338,18 +349,6 @@ class Tree:
         if ids:
             self.root.IDTree = Dictionary(Names=ids)
 
-    def prune(self, element: Object, painted: dict[int, set[int]]) -> None:
-        """Drop, deepest first, references to marked content that draws nothing and empty elements."""
-        kids: list[Any] = []
-        for kid in kids_of(element):
-            if is_element(kid):
-                self.prune(kid, painted)
-            if isinstance(kid, int) and int(kid) not in painted[self.pages[element.Pg.objgen]]:
-                continue
-            if not is_element(kid) or len(kids_of(kid)) > 0:
-                kids.append(kid)
-        element.K = Array(kids)
-
     def describe_links_and_figures(self) -> None:
         """Each link annotation says in words what it is: its aria-label, its note's, or its text. A
         figure's BBox is in points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
@@ -371,19 +370,17 @@ class Tree:
         note = notes.get(str(annotations[0].get("/Dest", "")), Origin()) if annotations else Origin()
         if label := self.origin(element).get("aria-label") or note.get("aria-label"):
             return label
-        texts = (self.record.pages[page][mcid][0] for page, mcid in self.mcids(element))
+        texts = (self.record.pages[page][mcid][0] for page, mcid, _ in self.marked(element))
         return " ".join("".join(text or "" for text in texts).replace(SOFT_HYPHEN, "").split())
 
     def rebuild_parent_tree(self) -> None:
         """Map every marked-content id and annotation to the element that holds it, and nothing else."""
         pages: dict[int, dict[int, Object]] = {index: {} for index in self.pages.values()}
-        annotations: dict[int, Object] = {}
-        for element, _ in self.walk():
-            for kid in kids_of(element):
-                if isinstance(kid, int):
-                    pages[self.pages[element.Pg.objgen]][int(kid)] = element
-            for annotation in annotations_of(element):
-                annotations[int(annotation.StructParent)] = element
+        for page, mcid, holder in self.marked(self.document):
+            pages[page][mcid] = holder
+        annotations = {
+            int(a.StructParent): element for element, _ in self.walk() for a in annotations_of(element)
+        }
         nums: list[Any] = []
         for index, by_mcid in sorted(pages.items()):
             holders = [by_mcid.get(mcid) for mcid in range(max(by_mcid, default=-1) + 1)]
@@ -406,10 +403,8 @@ def rewrite_content(
         output.append([instruction])
         if operator in ("BDC", "BMC"):
             properties = instruction.operands[-1]
-            mcid = (
-                int(properties.MCID) if isinstance(properties, Dictionary) and "/MCID" in properties else None
-            )
-            opened.append((mcid, len(output) - 1))
+            found = properties.get("/MCID") if isinstance(properties, Dictionary) else None
+            opened.append((None if found is None else int(found), len(output) - 1))
         elif operator in PAINTING:
             painted.update(mcid for mcid, _ in opened if mcid is not None)
         elif operator == "EMC":
@@ -436,4 +431,7 @@ def retagged(tag: Any, mcid: int, marked: dict[int, Marked], reachable: set[int]
     artifact = Dictionary(Type=Name.Pagination if margin else Name.Layout)
     if margin.startswith(("@top", "@bottom")):
         artifact.Subtype = Name.Header if margin.startswith("@top") else Name.Footer
-    return [[Name.Artifact, artifact], *([[Name.Span, Dictionary(actual)]] if actual else [])]
+    opening = [[Name.Artifact, artifact]]
+    if actual:
+        opening.append([Name.Span, Dictionary(actual)])
+    return opening
