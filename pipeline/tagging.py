@@ -218,7 +218,7 @@ def retag(data: bytes, record: Record) -> bytes:
         painted = {}
         for index, page in enumerate(pdf.pages):
             on_page = {mcid for page_index, mcid in reachable if page_index == index}
-            painted[index] = rewrite_content(pdf, page, record.pages.get(index, {}), on_page)
+            painted[index] = rewrite_page(pdf, page, record.pages.get(index, {}), on_page)
         tree.restructure(tree.document, painted)
         tree.mark_notes_and_languages()
         tree.describe_links_and_figures()
@@ -378,9 +378,7 @@ class Tree:
         pages: dict[int, dict[int, Object]] = {index: {} for index in self.pages.values()}
         for page, mcid, holder in self.marked(self.document):
             pages[page][mcid] = holder
-        annotations = {
-            int(a.StructParent): element for element, _ in self.walk() for a in annotations_of(element)
-        }
+        annotations = {int(a.StructParent): e for e, _ in self.walk() for a in annotations_of(e)}
         nums: list[Any] = []
         for index, by_mcid in sorted(pages.items()):
             holders = [by_mcid.get(mcid) for mcid in range(max(by_mcid, default=-1) + 1)]
@@ -391,7 +389,7 @@ class Tree:
         self.root.ParentTreeNextKey = max([len(pages), *(key + 1 for key in annotations)])
 
 
-def rewrite_content(
+def rewrite_page(
     pdf: pikepdf.Pdf, page: pikepdf.Page, marked: dict[int, Marked], reachable: set[int]
 ) -> set[int]:
     """A page's marked content retagged; the ids that draw something (known at a sequence's end)."""
@@ -414,16 +412,14 @@ def rewrite_content(
                 opening = retagged(tag, mcid, marked, reachable) if mcid in painted else []
                 output[start] = [ContentStreamInstruction(operands, Operator("BDC")) for operands in opening]
                 output[-1] = [instruction] * len(opening)
-    page.obj.Contents = pdf.make_stream(
-        pikepdf.unparse_content_stream([i for group in output for i in group])
-    )
+    instructions = [instruction for group in output for instruction in group]
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
     return painted
 
 
 def retagged(tag: Any, mcid: int, marked: dict[int, Marked], reachable: set[int]) -> list[list[Any]]:
-    """The operands of what opens a sequence marked `mcid`: itself, with its characters, where the
-    tree reaches it; else an artifact, its characters in a Span inside (poppler reads /ActualText
-    only there)."""
+    """What opens a sequence marked `mcid`: itself with its characters, where the tree reaches it;
+    else an artifact, its characters in a Span inside (poppler reads /ActualText only there)."""
     text, margin = marked.get(mcid, (None, ""))
     actual: dict[str, Any] = {} if text is None else {"/ActualText": String(text)}
     if mcid in reachable:
