@@ -1,28 +1,11 @@
 """Turn WeasyPrint's tagged PDF into one whose structure tree and text layer a screen reader can trust.
 
-WeasyPrint 70 tags each box it draws, but it loses what PDF/UA needs beyond the box tree: the
-HTML `lang` of a passage, `role="note"`, `aria-hidden`, what a link is for, that a list number
-is a label, and that the running header and page number are pagination artifacts (it tags them
-as Spans that the tree cannot reach). Its text layer maps each glyph to one fixed text, so a
-line-end hyphen reads as U+2010 like the hyphen-minus that shares its glyph, and scripts whose
-shaping reorders or merges glyphs (Devanagari) extract as other letters.
-
-Two steps make up for it:
-
-1. `recording()`, around `write_pdf`, notes while WeasyPrint builds its tree which HTML element
-   each structure element comes from and which characters each marked-content sequence draws.
-   It wraps WeasyPrint's private `weasyprint.pdf.tags._build_box_tree` and only reads.
-2. `retag()`, after `write_pdf`, rewrites the file with pikepdf: margin content and hidden
-   content become artifacts; every text sequence gets its characters as /ActualText (a line-end
-   hyphen added by hyphenation reads as a soft hyphen, the space a line broke at is given back
-   where the text had one, and so are the spaces WeasyPrint draws nothing for (between Korean
-   word spans), capitals set by `text-transform` read as written); `lang` becomes /Lang where
-   the language changes; `role="note"` a Note; list numbers Lbl; a link that a line break split
-   one Link; link annotations a description in words; empty elements go, and the ParentTree is
-   rebuilt so that every marked-content id is reached.
-
-tests/test_tagging.py walks the result, so that a WeasyPrint upgrade that changes any of this
-fails there by name.
+WeasyPrint 70 loses what PDF/UA needs beyond the box tree: `lang`, `role="note"`, `aria-hidden`,
+what a link is for, list labels, and that running heads and page numbers are artifacts. Its text
+layer maps each glyph to one fixed text: a line-end hyphen reads as U+2010, shaped scripts
+(Devanagari) as other letters. `recording()`, around `write_pdf`, notes what each structure element
+and marked sequence comes from (reading only, through WeasyPrint's private `_build_box_tree`);
+`retag()` completes the file with pikepdf. tests/test_tagging.py fails by name on an upgrade.
 """
 
 from __future__ import annotations
@@ -37,40 +20,39 @@ from typing import Any
 from unicodedata import east_asian_width
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Object, String
+from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Object, Operator, String
 
 SOFT_HYPHEN = "\u00ad"
 # Operators that put marks on the page; a marked-content sequence without any draws nothing.
 PAINTING = frozenset(["Tj", "TJ", "'", '"', "Do", "sh", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "BI"])
-PSEUDO = "::"
-PT_PER_PX = 0.75
-SPACES = re.compile(r"[ \t\r\n]+")
-EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
-PRINT_FLAG = 4
-RECORDING = threading.Lock()
+# Phrasing elements WeasyPrint tags NonStruct; a Span groups their text without a meaning of its own.
+INLINE = frozenset(["em", "strong", "i", "b", "cite", "q", "abbr", "small"])
 # A line that breaks after one of these broke inside a word, not at a space.
 NO_SPACE_AFTER = (SOFT_HYPHEN, "-", "\u2010", "/", "\u200b", " ", "\n")
+SPACES = re.compile(r"[ \t\r\n]+")
+EMPTY_TARGET = re.compile(rb"(<[0-9a-fA-F]+>)[ \t]*<>")
+RECORDING = threading.Lock()
 
-
-@dataclass(frozen=True, slots=True)
-class Marked:
-    """One marked-content sequence as WeasyPrint drew it."""
-
-    text: str | None  # the characters of a text box; None for an image
-    margin: str = ""  # the page-margin box it was drawn in (@top-left, ...), if any
+# What a marked-content sequence reads as (None: an image), and the margin box it is in ("@top-left").
+Marked = tuple[str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """The HTML element (or pseudo-element) a structure element was made from."""
+    """The HTML element a structure element was made from (None for a pseudo-element), its tag and lang."""
 
-    tag: str
+    tag: str = ""
     lang: str = ""
-    role: str = ""
-    label: str = ""
-    ident: str = ""
-    hidden: bool = False
-    element: int = 0  # id() of the element, telling the pieces of one element from another's
+    element: Any = None
+
+    @classmethod
+    def of(cls, box: Any) -> Origin:
+        box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+        tag = box.element_tag or ""
+        return cls(tag, str(box.style["lang"] or ""), None if "::" in tag else box.element)
+
+    def get(self, attribute: str) -> str:
+        return "" if self.element is None else str(self.element.get(attribute, ""))
 
 
 @dataclass(slots=True)
@@ -92,7 +74,7 @@ def recording() -> Iterator[Record]:
     from weasyprint.pdf import tags
 
     record = Record()
-    drawn: dict[int, Drawn] = {}
+    drawn: dict[int, tuple[Any, dict[int, Any]]] = {}  # per page: its box, and the box of each id
     with RECORDING:  # the wrapper is process-wide: one write_pdf at a time records
         original = getattr(tags, "_build_box_tree", None)
         if original is None:
@@ -102,9 +84,9 @@ def recording() -> Iterator[Record]:
             box: Any, parent: Any, pdf: Any, page: int, nums: Any, annots: Any, marked: Any
         ) -> Any:
             if isinstance(box, PageBox):  # the first call for a page, before WeasyPrint empties `marked`
-                drawn[page] = Drawn(box, {info["mcid"]: marked_box for marked_box, info in marked.items()})
+                drawn[page] = box, {info["mcid"]: marked_box for marked_box, info in marked.items()}
             for element in original(box, parent, pdf, page, nums, annots, marked):
-                record.origins.setdefault(element.number, origin_of(box))
+                record.origins.setdefault(element.number, Origin.of(box))
                 yield element
 
         tags._build_box_tree = build_box_tree
@@ -112,48 +94,29 @@ def recording() -> Iterator[Record]:
             yield record
         finally:
             tags._build_box_tree = original
-    # A line's end reads as the start of its block's next line, which may be on a later page.
     record.pages.update(describe_pages(drawn))
 
 
-@dataclass(frozen=True, slots=True)
-class Drawn:
-    """One page as WeasyPrint drew it: its box, and the box each marked-content id marks."""
+def describe_pages(drawn: dict[int, tuple[Any, dict[int, Any]]]) -> dict[int, dict[int, Marked]]:
+    """Each page's marked-content ids: what its box reads as (lines are read in order across pages),
+    and the margin box it is in."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
-    page_box: Any
-    boxes: dict[int, Any]
-
-
-def describe_pages(drawn: dict[int, Drawn]) -> dict[int, dict[int, Marked]]:
-    """Each page's marked-content ids: the characters each box reads as, and its margin box."""
-    from weasyprint.formatting_structure.boxes import LineBox
-
-    lines = [
-        (line.element, list(text_boxes(line)))
-        for _, page in sorted(drawn.items())
-        for line in page.page_box.descendants()
-        if isinstance(line, LineBox)
-    ]
+    lines: list[tuple[Any, list[Any]]] = []
+    margins: dict[int, str] = {}
+    for _, (page_box, _) in sorted(drawn.items()):
+        for box in page_box.descendants():
+            if isinstance(box, LineBox):
+                lines.append((box.element, list(text_boxes(box))))
+            elif isinstance(box, MarginBox):
+                margins.update(dict.fromkeys(map(id, box.descendants()), box.at_keyword))
     read = read_lines(lines)
-    return {index: describe_page(page, read) for index, page in drawn.items()}
-
-
-def describe_page(page: Drawn, read: dict[int, str]) -> dict[int, Marked]:
-    """Each marked-content id of a page: the characters its box reads as, and its margin box."""
-    from weasyprint.formatting_structure.boxes import MarginBox, TextBox
-
-    margins = {
-        id(descendant): child.at_keyword
-        for child in page.page_box.children
-        if isinstance(child, MarginBox)
-        for descendant in child.descendants()
-    }
-    return {
-        mcid: Marked(
-            read.get(id(box), box.text) if isinstance(box, TextBox) else None, margins.get(id(box), "")
-        )
-        for mcid, box in page.boxes.items()
-    }
+    pages: dict[int, dict[int, Marked]] = {index: {} for index in drawn}
+    for index, (_, boxes) in drawn.items():
+        for mcid, box in boxes.items():
+            text = read.get(id(box), box.text) if isinstance(box, TextBox) else None
+            pages[index][mcid] = text, margins.get(id(box), "")
+    return pages
 
 
 def text_boxes(box: Any) -> Iterator[Any]:
@@ -168,43 +131,30 @@ def text_boxes(box: Any) -> Iterator[Any]:
 
 
 def read_lines(lines: list[tuple[Any, list[Any]]]) -> dict[int, str]:
-    """What each text box reads as, by id, from (block element, text boxes) of every line in order.
-
-    A line is read with the first box drawn on the next line of its block, which may be on a
-    later page (none where the block ends, nor in margin boxes, which have no element).
-    """
+    """What each text box reads as, by id, from (block element, text boxes) of every line in order:
+    a line with the first box drawn on its block's next line (margin boxes have no element)."""
     read: dict[int, str] = {}
     starts: dict[int, Any] = {}  # per block element: the first drawn box of the line read before
-    for element, boxes in reversed(lines):
-        following = starts.get(id(element)) if element is not None else None
-        read.update(read_line(boxes, Break(element, following)))
-        drawn = [box for box in boxes if not is_blank(box)]
+    for block, boxes in reversed(lines):
+        following = starts.get(id(block)) if block is not None else None
+        read.update(read_line(boxes, block, following))
+        drawn = [box for box in boxes if box.text.strip()]
         if drawn:
-            starts[id(element)] = drawn[0]
+            starts[id(block)] = drawn[0]
     return read
 
 
-@dataclass(frozen=True, slots=True)
-class Break:
-    """Where a line ends: its block's element, and the first box drawn on the block's next line."""
-
-    block: Any
-    following: Any | None
-
-
-def read_line(boxes: list[Any], end: Break) -> dict[int, str]:
+def read_line(boxes: list[Any], block: Any, following: Any | None) -> dict[int, str]:
     """What each text box of a line reads as, by id: its characters, and the spaces nobody draws.
 
-    WeasyPrint draws nothing for a box that holds only whitespace (`draw_first_line`): the spaces
-    between Korean word spans, a no-break space between two elements. Their characters go to
-    the box drawn before them. A line whose last drawn box is followed by such boxes (emptied by
-    `remove_last_whitespace`) broke at a space, in any script, and reads with it; one that broke
-    inside a box reads with a space where its text had one (`had_space`).
+    WeasyPrint draws no box of whitespace only (between Korean word spans, a no-break space between
+    elements): it goes to the box drawn before. A line ending in such boxes broke at a space and reads
+    with it; one that broke inside a box, with a space where its text had one.
     """
     read: dict[int, str] = {id(box): "" for box in boxes}
     leading, last = "", None  # whitespace before the first drawn box (a no-break space), that box
     for box in boxes:
-        if not is_blank(box):
+        if box.text.strip():
             read[id(box)], leading, last = leading + text_of(box), "", box
         elif last is None:
             leading += box.text
@@ -212,109 +162,66 @@ def read_line(boxes: list[Any], end: Break) -> dict[int, str]:
             read[id(last)] += box.text
     if last is None or read[id(last)][-1:].isspace():
         return read
-    if boxes[-1] is not last or had_space(last, end):
+    if boxes[-1] is not last or had_space(last, block, following):
         read[id(last)] += " "
     return read
 
 
-def is_blank(box: Any) -> bool:
-    """Whitespace only, which WeasyPrint draws nothing for: its marked content is dropped."""
-    return not box.text.strip()
-
-
 def text_of(box: Any) -> str:
-    """A text box's characters as the source has them: capitals as written, hyphenation soft.
+    """A text box's characters as the source has them, where WeasyPrint keeps only what it drew.
 
-    WeasyPrint appends `hyphenate-character` to a box it hyphenated and keeps no other trace;
-    a box ending in that character right after a letter, where `hyphens` allows breaking, is
-    taken as hyphenated and reads as a soft hyphen (the catalogs write a source hyphen as
-    U+002D, which never matches).
+    Capitals set by `text-transform` read as written (ERSCHLIESSEN: erschließen), the box's piece
+    found in its element's text set in capitals. The `hyphenate-character` appended to a box it
+    hyphenated, after a letter where `hyphens` allows, reads as a soft hyphen (a source hyphen is
+    U+002D, never matched).
     """
-    text: str = untransformed(box)
+    text: str = box.text
     added = box.style["hyphenate_character"]
-    if box.style["hyphens"] != "none" and text.endswith(added) and text[: -len(added)][-1:].isalpha():
-        return text[: -len(added)] + SOFT_HYPHEN
+    piece = text[: -len(added)] if text.endswith(added) else text
+    if box.style["text_transform"] == "uppercase" and box.element is not None and piece:
+        source = SPACES.sub(" ", "".join(box.element.itertext()))
+        # Where each capital's character starts in the source (ß is SS), and where the source ends.
+        starts = [index for index, character in enumerate(source) for _ in character.upper()] + [len(source)]
+        found = source.upper().find(piece)
+        if found >= 0:
+            text = source[starts[found] : starts[found + len(piece)]] + text[len(piece) :]
+    word = text.removesuffix(added)
+    if box.style["hyphens"] != "none" and word != text and word[-1:].isalpha():
+        return word + SOFT_HYPHEN
     return text
 
 
-def had_space(last: Any, end: Break) -> bool:
+def had_space(last: Any, block: Any, following: Any | None) -> bool:
     """Whether the text had a space where a line broke after the box `last` (WeasyPrint drops it).
 
-    The block's text says, where the characters on either side of the break are found in it
-    joined and not spaced, or the reverse: "DLR" then "（德国）" were written "DLR（德国）".
-    Where it cannot say (generated content, or both found), the characters do: none after a
-    hyphen or a dash-like break, nor next to an East Asian wide character (Chinese and Japanese
-    break between characters); a space otherwise. A block's last line broke at nothing.
+    The block's text says where it has the two sides joined or spaced, not both ("DLR（德国）").
+    Else (generated content) the characters do: none after a hyphen, nor next to an East Asian wide
+    character (Chinese and Japanese break between characters). A block's last line breaks at nothing.
     """
-    if end.following is None:
+    if following is None:
         return False
-    before, after = text_of(last), text_of(end.following)
-    source = SPACES.sub(" ", "".join(end.block.itertext()))
+    before, after = text_of(last), text_of(following)
+    source = SPACES.sub(" ", "".join(block.itertext()))
     word, rest = before.removesuffix(SOFT_HYPHEN), after.removesuffix(SOFT_HYPHEN)  # as the source has them
     joined, spaced = word + rest in source, f"{word} {rest}" in source
     if joined != spaced:
         return spaced
-    return not (before.endswith(NO_SPACE_AFTER) or is_wide(before[-1:]) or is_wide(after[:1]))
-
-
-def is_wide(character: str) -> bool:
-    return bool(character) and east_asian_width(character) in ("W", "F")
-
-
-def untransformed(box: Any) -> str:
-    """The characters of a text box before `text-transform: uppercase` (ERSCHLIESSEN: erschließen).
-
-    WeasyPrint keeps only the transformed text; the source is the element's own text, where the
-    box's piece is found again by transforming it character by character.
-    """
-    text: str = box.text
-    if box.style["text_transform"] != "uppercase" or box.element is None:
-        return text
-    source = SPACES.sub(" ", "".join(box.element.itertext()))
-    upper, starts = "", []
-    for index, character in enumerate(source):
-        starts.extend([index] * len(character.upper()))
-        upper += character.upper()
-    added = box.style["hyphenate_character"]
-    piece = text[: -len(added)] if text.endswith(added) else text
-    found = upper.find(piece)
-    if not piece or found < 0:
-        return text
-    end = found + len(piece)
-    original = source[starts[found] : starts[end] if end < len(starts) else len(source)]
-    return original + text[len(piece) :]
-
-
-def origin_of(box: Any) -> Origin:
-    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
-    element, tag = box.element, box.element_tag or ""
-    lang = str(box.style["lang"] or "")
-    if element is None or PSEUDO in tag:
-        return Origin(tag, lang)
-    return Origin(
-        tag,
-        lang,
-        role=element.get("role", ""),
-        label=element.get("aria-label", ""),
-        ident=element.get("id", ""),
-        hidden=element.get("aria-hidden") == "true",
-        element=id(element),
-    )
+    wide = any(east_asian_width(character) in ("W", "F") for character in before[-1:] + after[:1])
+    return not (before.endswith(NO_SPACE_AFTER) or wide)
 
 
 def retag(data: bytes, record: Record) -> bytes:
-    """The PDF `data`, its structure tree and text layer completed from `record` (see above)."""
+    """The PDF `data`, its structure tree and text layer completed from `record`."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = Tree(pdf, record)
-        tree.detach_hidden()
-        tree.merge_nested_links()
-        tree.merge_split_links()
-        tree.label_list_numbers()
+        reachable = {(page, mcid) for page, mcid, _ in tree.marked(tree.document)}
+        painted = {}
+        for index, page in enumerate(pdf.pages):
+            on_page = {mcid for page_index, mcid in reachable if page_index == index}
+            painted[index] = rewrite_page(pdf, page, record.pages.get(index, {}), on_page)
+        tree.restructure(tree.document, painted)
         tree.mark_notes_and_languages()
-        kept = {index: rewrite_content(page, index, tree) for index, page in enumerate(pdf.pages)}
-        tree.prune(kept)
-        tree.describe_links()
-        tree.place_figures()
+        tree.describe_links_and_figures()
         tree.rebuild_parent_tree()
         fill_unicode_maps(pdf)
         output = io.BytesIO()
@@ -333,19 +240,18 @@ def fill_unicode_maps(pdf: pikepdf.Pdf) -> None:
             cmap.write(EMPTY_TARGET.sub(rb"\1 <200b>", data))
 
 
-def kids_of(element: Object) -> Array:
-    """The /K of a structure element, always as an array (the form every later step edits)."""
-    kids = element.get("/K")
-    if kids is None:
-        kids = Array()
-    elif not isinstance(kids, Array):
-        kids = Array([kids])
-    element.K = kids
-    return kids
+def kids_of(element: Object) -> list[Any]:
+    """The /K of a structure element as a list (a single kid may stand without an array)."""
+    kids = element.get("/K", Array())
+    return list(kids) if isinstance(kids, Array) else [kids]
 
 
 def is_element(kid: Any) -> bool:
     return isinstance(kid, Dictionary) and "/S" in kid
+
+
+def annotations_of(element: Object) -> list[Object]:
+    return [kid.Obj for kid in kids_of(element) if isinstance(kid, Dictionary) and "/Obj" in kid]
 
 
 class Tree:
@@ -356,250 +262,172 @@ class Tree:
         self.root = pdf.Root.StructTreeRoot
         self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         self.document = kids_of(self.root)[0]
-        self.hidden: set[tuple[int, int]] = set()
 
-    def origin(self, element: Object) -> Origin | None:
-        return self.record.origins.get(element.objgen[0])
+    def origin(self, element: Object) -> Origin:
+        return self.record.origins.get(element.objgen[0], Origin())
 
     def walk(self, element: Object | None = None) -> Iterator[tuple[Object, Object]]:
         """(element, parent) in reading order, depth first, from the Document element down."""
         element = self.document if element is None else element
-        for kid in list(kids_of(element)):
+        for kid in kids_of(element):
             if is_element(kid):
                 yield kid, element
                 yield from self.walk(kid)
 
-    def page_of(self, element: Object) -> int:
-        return self.pages[element.Pg.objgen]
+    def reached(self, element: Object) -> bool:
+        """Whether a screen reader reaches `element`: aria-hidden content (the member grid) is an artifact."""
+        return self.origin(element).get("aria-hidden") != "true"
 
-    def marked(self, element: Object) -> Iterator[tuple[int, int]]:
-        """(page, mcid) of every marked-content sequence under `element`."""
+    def marked(self, element: Object) -> Iterator[tuple[int, int, Object]]:
+        """(page, mcid, the element holding it) of every marked-content sequence reached under `element`."""
         for kid in kids_of(element):
             if isinstance(kid, int):
-                yield self.page_of(element), int(kid)
-            elif is_element(kid):
+                yield self.pages[element.Pg.objgen], int(kid), element
+            elif is_element(kid) and self.reached(kid):
                 yield from self.marked(kid)
 
-    def detach_hidden(self) -> None:
-        """aria-hidden content (the member grid beside its sentence) leaves the tree for artifacts."""
-        for element, parent in list(self.walk()):
-            origin = self.origin(element)
-            if origin is not None and origin.hidden:
-                self.hidden.update(self.marked(element))
-                remove_kid(parent, element)
+    def restructure(self, element: Object, painted: dict[int, set[int]]) -> list[Object]:
+        """Deepest first: what is not `kept` leaves the tree, and so does an element left empty. The
+        Links WeasyPrint makes for one link (one per line, one for its ::after) are one, which a screen
+        reader meets once ('ISECGのウェブサイト'). A list number (li::before) leaves the LBody to be its
+        item's Lbl: those are returned, to go before `element` in its parent."""
+        kids: list[Any] = []
+        labels: list[Object] = []
+        for kid in kids_of(element):
+            if not self.kept(kid, element, painted):
+                continue
+            if not is_element(kid):
+                kids.append(kid)
+                continue
+            for label in self.restructure(kid, painted):
+                label.P = element
+                kids.append(label)
+            if not kids_of(kid):
+                continue
+            if kid.S == element.S == "/Link":
+                kids.extend(kids_of(kid))
+            elif kids and self.same_link(kids[-1], kid):
+                for moved in kids_of(kid):
+                    if is_element(moved):
+                        moved.P = kids[-1]
+                kids[-1].K = Array([*kids_of(kids[-1]), *kids_of(kid)])
+            elif element.S == "/LBody" and self.origin(kid).tag.startswith("li::"):
+                kid.S = Name.Lbl
+                labels.append(kid)
+            else:
+                kids.append(kid)
+        element.K = Array(kids)
+        return labels
 
-    def merge_nested_links(self) -> None:
-        """A link's ::after content is part of the link: one Link, holding both annotations."""
-        for element, parent in list(self.walk()):
-            if element.S == "/Link" and parent.S == "/Link":
-                kids = kids_of(parent)
-                index = index_of(kids, element)
-                parent.K = Array([*kids[:index], *kids_of(element), *kids[index + 1 :]])
+    def kept(self, kid: Any, element: Object, painted: dict[int, set[int]]) -> bool:
+        """Whether a kid of `element` stays: an element reached, marked content that draws something."""
+        if isinstance(kid, int):
+            return int(kid) in painted[self.pages[element.Pg.objgen]]
+        return not is_element(kid) or self.reached(kid)
 
-    def merge_split_links(self) -> None:
-        """A link a line break split is one Link, holding both annotations: WeasyPrint makes one per
-        line, and a screen reader would meet two links ('ISECGのウェ', 'ブサイト')."""
-        for element, _ in list(self.walk()):
-            kids: list[Any] = []
-            for kid in kids_of(element):
-                if kids and self.same_link(kids[-1], kid):
-                    for moved in kids_of(kid):
-                        if is_element(moved):
-                            moved.P = kids[-1]
-                    kids[-1].K = Array([*kids_of(kids[-1]), *kids_of(kid)])
-                else:
-                    kids.append(kid)
-            element.K = Array(kids)
-
-    def same_link(self, first: Any, second: Any) -> bool:
+    def same_link(self, first: Any, second: Object) -> bool:
         """Two Link elements made from the same HTML element, on the same page."""
-        if not (is_element(first) and is_element(second) and first.S == second.S == "/Link"):
+        if not (is_element(first) and first.S == second.S == "/Link"):
             return False
-        origins = self.origin(first), self.origin(second)
-        if origins[0] is None or origins[1] is None or not origins[0].element:
-            return False
-        return origins[0].element == origins[1].element and first.Pg.objgen == second.Pg.objgen
-
-    def label_list_numbers(self) -> None:
-        """A list item's generated number (li::before) is its Lbl, beside the LBody."""
-        for element, parent in list(self.walk()):
-            origin = self.origin(element)
-            item = parent.get("/P")
-            if origin is None or not origin.tag.startswith("li::") or parent.S != "/LBody":
-                continue
-            if item is None or item.get("/S") != "/LI":
-                continue
-            remove_kid(parent, element)
-            kids = kids_of(item)
-            kids.insert(index_of(kids, parent), element)
-            element.S, element.P = Name.Lbl, item
+        element, same_page = self.origin(first).element, first.Pg.objgen == second.Pg.objgen
+        return element is not None and element is self.origin(second).element and same_page
 
     def mark_notes_and_languages(self) -> None:
         """role="note" becomes Note (with its ID); /Lang wherever the language changes."""
         ids = Array()
         languages = {self.document.objgen: str(self.pdf.Root.get("/Lang", ""))}
         for element, parent in self.walk():
-            origin = self.origin(element)
-            inherited = languages[parent.objgen]
-            languages[element.objgen] = origin.lang if origin and origin.lang else inherited
-            if languages[element.objgen] != inherited:
-                element.Lang = String(languages[element.objgen])
-            if origin is not None and origin.role == "note" and origin.ident:
-                element.S, element.ID = Name.Note, String(origin.ident)
-                ids.extend([String(origin.ident), element])
-            elif origin is not None and origin.tag in INLINE and element.S == "/NonStruct":
+            origin, inherited = self.origin(element), languages[parent.objgen]
+            languages[element.objgen] = origin.lang or inherited
+            if origin.lang and origin.lang != inherited:
+                element.Lang = String(origin.lang)
+            if origin.get("role") == "note" and (ident := origin.get("id")):
+                element.S, element.ID = Name.Note, String(ident)
+                ids.extend([String(ident), element])
+            elif origin.tag in INLINE and element.S == "/NonStruct":
                 element.S = Name.Span
         if ids:
             self.root.IDTree = Dictionary(Names=ids)
 
-    def reachable(self) -> set[tuple[int, int]]:
-        return set(self.marked(self.document))
-
-    def prune(self, kept: dict[int, set[int]]) -> None:
-        """Drop references to marked content that is gone, then every element left empty."""
-        for element, _ in list(self.walk()):
-            page = self.page_of(element)
-            kids = kids_of(element)
-            element.K = Array([kid for kid in kids if not isinstance(kid, int) or int(kid) in kept[page]])
-        for element, parent in reversed(list(self.walk())):
-            if len(kids_of(element)) == 0:
-                remove_kid(parent, element)
-
-    def describe_links(self) -> None:
-        """Each link annotation says in words what it is: its aria-label, its note, or its text."""
-        notes = {str(e.ID): self.origin(e) for e, _ in self.walk() if e.S == "/Note"}
-        for element, _ in self.walk():
-            if element.S != "/Link":
-                continue
-            words = self.link_words(element, notes)
-            for kid in kids_of(element):
-                if isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                    kid.Obj.Contents = String(words)
-                    kid.Obj.F = PRINT_FLAG  # readers that follow print get the link too
-
-    def place_figures(self) -> None:
-        """A figure's BBox in PDF points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
+    def describe_links_and_figures(self) -> None:
+        """Each link annotation says in words what it is: its aria-label, its note's, or its text. A
+        figure's BBox is in points from the page's foot (WeasyPrint writes CSS pixels from its top)."""
+        notes = {str(element.ID): self.origin(element) for element, _ in self.walk() if element.S == "/Note"}
         for element, _ in self.walk():
             box = element.get("/A", Dictionary()).get("/BBox")
-            if element.S != "/Figure" or box is None:
-                continue
-            height = float(element.Pg.MediaBox[3])
-            x1, y1, x2, y2 = (float(value) * PT_PER_PX for value in box)
-            element.A.BBox = Array([x1, height - y2, x2, height - y1])
+            if element.S == "/Link":
+                words = self.link_words(element, notes)
+                for annotation in annotations_of(element):
+                    annotation.Contents = String(words)
+                    annotation.F = 4  # printable: readers that follow print get the link too
+            elif element.S == "/Figure" and box is not None:
+                height = float(element.Pg.MediaBox[3])
+                x1, y1, x2, y2 = (float(value) * 0.75 for value in box)  # CSS px to pt
+                element.A.BBox = Array([x1, height - y2, x2, height - y1])
 
-    def link_words(self, element: Object, notes: dict[str, Origin | None]) -> str:
-        origin = self.origin(element)
-        if origin is not None and origin.label:
-            return origin.label
-        annotations = [k.Obj for k in kids_of(element) if isinstance(k, Dictionary) and "/Obj" in k]
-        note = notes.get(str(annotations[0].get("/Dest", ""))) if annotations else None
-        if note is not None and note.label:
-            return note.label
-        texts = (self.record.pages[page][mcid].text for page, mcid in self.marked(element))
+    def link_words(self, element: Object, notes: dict[str, Origin]) -> str:
+        annotations = annotations_of(element)
+        note = notes.get(str(annotations[0].get("/Dest", "")), Origin()) if annotations else Origin()
+        if label := self.origin(element).get("aria-label") or note.get("aria-label"):
+            return label
+        texts = (self.record.pages[page][mcid][0] for page, mcid, _ in self.marked(element))
         return " ".join("".join(text or "" for text in texts).replace(SOFT_HYPHEN, "").split())
 
     def rebuild_parent_tree(self) -> None:
         """Map every marked-content id and annotation to the element that holds it, and nothing else."""
         pages: dict[int, dict[int, Object]] = {index: {} for index in self.pages.values()}
-        annotations: dict[int, Object] = {}
-        for element, _ in self.walk():
-            for kid in kids_of(element):
-                if isinstance(kid, int):
-                    pages[self.page_of(element)][int(kid)] = element
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                    annotations[int(kid.Obj.StructParent)] = element
-        nums = Array()
+        for page, mcid, holder in self.marked(self.document):
+            pages[page][mcid] = holder
+        annotations = {int(a.StructParent): e for e, _ in self.walk() for a in annotations_of(e)}
+        nums: list[Any] = []
         for index, by_mcid in sorted(pages.items()):
-            length = max(by_mcid, default=-1) + 1
-            nums.extend(
-                Array([index, self.pdf.make_indirect(Array([by_mcid.get(i) for i in range(length)]))])
-            )
+            holders = [by_mcid.get(mcid) for mcid in range(max(by_mcid, default=-1) + 1)]
+            nums += [index, self.pdf.make_indirect(Array(holders))]
         for key, element in sorted(annotations.items()):
-            nums.extend(Array([key, element]))
-        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=nums))
+            nums += [key, element]
+        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
         self.root.ParentTreeNextKey = max([len(pages), *(key + 1 for key in annotations)])
 
 
-# Phrasing elements WeasyPrint tags NonStruct; a Span groups their text without a meaning of its own.
-INLINE = frozenset(["em", "strong", "i", "b", "cite", "q", "abbr", "small"])
-
-
-def index_of(kids: Array, element: Object) -> int:
-    for index, kid in enumerate(kids):
-        if is_element(kid) and kid.objgen == element.objgen:
-            return index
-    raise TaggingError(f"structure element {element.objgen} is not among its parent's kids")
-
-
-def remove_kid(parent: Object, element: Object) -> None:
-    kids = kids_of(parent)
-    del kids[index_of(kids, element)]
-
-
-def rewrite_content(page: pikepdf.Page, index: int, tree: Tree) -> set[int]:
-    """Artifacts for margin and hidden content, /ActualText for text; the ids still marked."""
-    instructions = pikepdf.parse_content_stream(page)
-    painted = painted_ids(instructions)
-    reachable = {mcid for page_index, mcid in tree.reachable() if page_index == index}
-    marked = tree.record.pages.get(index, {})
-    output: list[Any] = []
-    closing: list[int] = []  # per open sequence: how many EMC close it now
-    for instruction in instructions:
-        operands, operator = instruction.operands, str(instruction.operator)
-        if operator in ("BDC", "BMC") and marked_id(operands) is not None:
-            opened = retagged(operands, marked, reachable, painted, tree, index)
-            output.extend(pikepdf.ContentStreamInstruction(o, pikepdf.Operator("BDC")) for o in opened)
-            closing.append(len(opened))
-        elif operator in ("BDC", "BMC"):
-            output.append(instruction)
-            closing.append(1)
-        elif operator == "EMC":
-            output.extend([instruction] * closing.pop())
-        else:
-            output.append(instruction)
-    page.obj.Contents = tree.pdf.make_stream(pikepdf.unparse_content_stream(output))
-    return reachable & set(painted)
-
-
-def marked_id(operands: Any) -> int | None:
-    if len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
-        return int(operands[1].MCID)
-    return None
-
-
-def painted_ids(instructions: list[Any]) -> set[int]:
-    """The marked-content ids whose sequence draws something."""
+def rewrite_page(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, marked: dict[int, Marked], reachable: set[int]
+) -> set[int]:
+    """A page's marked content retagged; the ids that draw something (known at a sequence's end)."""
+    output: list[list[Any]] = []  # what each instruction becomes
+    opened: list[tuple[int | None, int]] = []  # per open sequence: its id, and where in `output` it opens
     painted: set[int] = set()
-    stack: list[int | None] = []
-    for instruction in instructions:
+    for instruction in pikepdf.parse_content_stream(page):
         operator = str(instruction.operator)
+        output.append([instruction])
         if operator in ("BDC", "BMC"):
-            stack.append(marked_id(instruction.operands))
-        elif operator == "EMC" and stack:
-            stack.pop()
+            properties = instruction.operands[-1]
+            found = properties.get("/MCID") if isinstance(properties, Dictionary) else None
+            opened.append((None if found is None else int(found), len(output) - 1))
         elif operator in PAINTING:
-            painted.update(mcid for mcid in stack if mcid is not None)
+            painted.update(mcid for mcid, _ in opened if mcid is not None)
+        elif operator == "EMC":
+            mcid, start = opened.pop()
+            if mcid is not None:
+                tag = output[start][0].operands[0]
+                opening = retagged(tag, mcid, marked, reachable) if mcid in painted else []
+                output[start] = [ContentStreamInstruction(operands, Operator("BDC")) for operands in opening]
+                output[-1] = [instruction] * len(opening)
+    instructions = [instruction for group in output for instruction in group]
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
     return painted
 
 
-def retagged(
-    operands: Any, marked: dict[int, Marked], reachable: set[int], painted: set[int], tree: Tree, page: int
-) -> list[list[Any]]:
-    """The sequences to open in place of one marked with an id: none for one that draws nothing."""
-    mcid = int(operands[1].MCID)
-    if mcid not in painted:
-        return []
-    info = marked.get(mcid, Marked(None))
-    text = [] if info.text is None else [[Name.Span, Dictionary(ActualText=String(info.text))]]
-    if mcid in reachable and (page, mcid) not in tree.hidden:
-        properties = Dictionary(MCID=mcid)
-        if info.text is not None:
-            properties.ActualText = String(info.text)
-        return [[operands[0], properties]]
-    # Artifacts carry their characters too, in a Span inside (poppler reads /ActualText only there).
-    if not info.margin:
-        return [[Name.Artifact, Dictionary(Type=Name.Layout)], *text]
-    artifact = Dictionary(Type=Name.Pagination)
-    if info.margin.startswith(("@top", "@bottom")):
-        artifact.Subtype = Name.Header if info.margin.startswith("@top") else Name.Footer
-    return [[Name.Artifact, artifact], *text]
+def retagged(tag: Any, mcid: int, marked: dict[int, Marked], reachable: set[int]) -> list[list[Any]]:
+    """What opens a sequence marked `mcid`: itself with its characters, where the tree reaches it;
+    else an artifact, its characters in a Span inside (poppler reads /ActualText only there)."""
+    text, margin = marked.get(mcid, (None, ""))
+    actual: dict[str, Any] = {} if text is None else {"/ActualText": String(text)}
+    if mcid in reachable:
+        return [[tag, Dictionary({"/MCID": mcid, **actual})]]
+    artifact = Dictionary(Type=Name.Pagination if margin else Name.Layout)
+    if margin.startswith(("@top", "@bottom")):
+        artifact.Subtype = Name.Header if margin.startswith("@top") else Name.Footer
+    opening = [[Name.Artifact, artifact]]
+    if actual:
+        opening.append([Name.Span, Dictionary(actual)])
+    return opening
