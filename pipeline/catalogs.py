@@ -23,7 +23,6 @@ from .errors import BrochureError, line_of
 from .gnu import WRAP_WIDTH, check_syntax
 from .markup import PLACEHOLDER, PRINTF_NAME, plain_text
 
-POLIB_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
 PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
 
 
@@ -157,12 +156,10 @@ def open_catalog(path: Path) -> Catalog:
         raise BrochureError(path, line, "not valid UTF-8; save the file as UTF-8") from None
     check_syntax(path, text)
     check_charset(text, path)
-    try:
+    try:  # msgfmt has accepted the syntax; polib seldom disagrees, and never silently
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError, UnicodeError) as error:
-        raise BrochureError(
-            path, polib_line(str(error)), f"invalid PO syntax: {polib_message(error)}"
-        ) from None
+        raise BrochureError(path, 1, f"polib cannot read what msgfmt accepts: {error}") from None
     catalog.fpath = str(path)
     point_at_msgids(catalog, text)
     rule = SOURCE_PLURALS
@@ -259,15 +256,6 @@ def untranslated(new: polib.POEntry, forms: int) -> polib.POEntry:
     if new.msgid_plural:
         entry.msgstr_plural = dict.fromkeys(range(forms), "")
     return entry
-
-
-def polib_line(message: str) -> int:
-    match = POLIB_LINE.search(message)
-    return int(match[1] or match[2]) if match else 1
-
-
-def polib_message(error: Exception) -> str:
-    return POLIB_LINE.sub("", str(error)).strip().rstrip(":").strip() or type(error).__name__
 
 
 @dataclass(frozen=True, slots=True)
