@@ -28,11 +28,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
-        raise BrochureError(path, 1, f"cannot write the file: {error.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise BrochureError(path, 1, f"cannot write the file: {error.strerror}") from None
         raise
 
 
