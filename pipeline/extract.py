@@ -31,15 +31,13 @@ class Message:
     msgid: str
     msgid_plural: str = ""
     msgctxt: str = ""
-    references: list[tuple[str, int]] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
+    # Dictionaries as ordered sets: each reference and comment once, in the order first seen.
+    references: dict[tuple[str, int], None] = field(default_factory=dict)
+    comments: dict[str, None] = field(default_factory=dict)
 
     def add(self, path: str, line: int, comments: Iterable[str]) -> None:
-        if (path, line) not in self.references:
-            self.references.append((path, line))
-        for comment in comments:
-            if comment not in self.comments:
-                self.comments.append(comment)
+        self.references[path, line] = None
+        self.comments.update(dict.fromkeys(comments))
 
 
 def extract_messages(project: Project) -> list[Message]:

@@ -187,12 +187,12 @@ def localize(facts: Facts, locale_code: str) -> LocalFacts:
     )
 
 
-def unbroken(date: str) -> str:
-    """A date kept on one line, as typography wants it ('31 mai 2007'): its spaces made no-break."""
-    return date.replace(" ", "\N{NO-BREAK SPACE}")
+def unbroken(text: str) -> str:
+    """Text kept on one line, as typography wants a date ('31 mai 2007'): its spaces made no-break."""
+    return text.replace(" ", "\N{NO-BREAK SPACE}")
 
 
-def life_years(person: Person, locale: Locale, era_width: str = "abbreviated") -> str:
+def life_years(person: Person, locale: Locale, era_width: str) -> str:
     """'1857–1935', or years before the common era as CLDR writes a year with its era.
 
     Python's dates cannot hold them, so the span of years takes the place of the year in
@@ -202,15 +202,9 @@ def life_years(person: Person, locale: Locale, era_width: str = "abbreviated") -
     span = f"{born}–{died}"
     if not person.before_common_era:
         return span
-    era = locale.eras[era_width][0]
+    fields = {"y": span, "G": locale.eras[era_width][0]}
     pattern = locale.datetime_skeletons.get(YEAR_WITH_ERA)
     tokens = tokenize_pattern(pattern.pattern if pattern else "y G")
-    parts = [era_part(kind, value, span, era) for kind, value in tokens]
+    parts = [str(value) if kind == "chars" else fields.get(value[0], "") for kind, value in tokens]
     # One unit on the page: the era never ends up alone at the start of a line.
-    return "".join(parts).replace(" ", "\N{NO-BREAK SPACE}")
-
-
-def era_part(kind: str, value: Any, span: str, era: str) -> str:
-    if kind == "chars":
-        return str(value)
-    return {"y": span, "G": era}.get(value[0], "")
+    return unbroken("".join(parts))
