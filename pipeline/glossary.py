@@ -110,21 +110,20 @@ class _GlossaryReader:
         self.path, self.text, self.locales = path, text, locales
 
     def fail(self, header: str, key: str, message: str) -> BrochureError:
-        """An error on the line of `key = ...` in the table `header` starts (of `header` without a key)."""
+        """An error on the line of `key = ...` in the table that `header` starts, or of `header`."""
         start = self.text.find(header)
         if start < 0:
             return BrochureError(self.path, 1, message)
-        match = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE).search(self.text, start)
-        index = match.start() if key and match else start
+        assignment = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+        match = assignment.search(self.text, start) if key else None
+        index = match.start() if match else start
         return BrochureError(self.path, self.text.count("\n", 0, index) + 1, message)
 
     def forms(self, table: dict[str, Any], header: str, key: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-            example = '["Produkt"]'
-            raise self.fail(
-                header, key, f"{header} {key} must be a list of non-empty strings, such as {example}"
-            )
+            message = f'{header} {key} must be a list of non-empty strings, such as ["Produkt"]'
+            raise self.fail(header, key, message)
         return tuple(value)
 
     def names(self, data: dict[str, Any]) -> tuple[str, ...]:
