@@ -1,4 +1,4 @@
-"""Write files atomically: a temporary file beside the target, then a rename over it."""
+"""Read inputs as UTF-8 text and TOML; write outputs atomically (a temporary file, then a rename)."""
 
 from __future__ import annotations
 
