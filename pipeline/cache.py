@@ -105,13 +105,10 @@ class BuildCache:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls(path)
-        if (
-            not isinstance(data, dict)
-            or data.get("schema") != SCHEMA
-            or not isinstance(data.get("locales"), dict)
-        ):
+        locales = data.get("locales") if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+        if not isinstance(locales, dict):
             return cls(path)
-        return cls(path, {key: value for key, value in data["locales"].items() if isinstance(value, dict)})
+        return cls(path, {key: value for key, value in locales.items() if isinstance(value, dict)})
 
     def is_fresh(self, locale: str, key: str, folder: Path) -> bool:
         entry = self.entries.get(locale, {})

@@ -25,14 +25,9 @@ def source_date(project: Project) -> datetime:
 
 
 def last_commit_time(project: Project) -> str:
+    command = ["git", "log", "-1", "--format=%ct", "--", "source", "locales", "pyproject.toml"]
     try:
-        completed = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "source", "locales", "pyproject.toml"],
-            cwd=project.root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
+        completed = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
         return ""
-    return completed.stdout.strip() if completed.returncode == 0 else ""
+    return completed.stdout.strip()

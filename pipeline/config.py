@@ -88,18 +88,16 @@ class Project:
 
     def select(self, requested: list[str] | None) -> tuple[str, ...]:
         """The locales a command works on: those asked for, or all of them, in config order."""
-        if not requested:
-            return self.all_locales
-        for locale in requested:
-            if locale not in (*self.all_locales, PSEUDO_LOCALE):
-                known = ", ".join(self.all_locales)
-                raise UsageError(
-                    self.root / "pyproject.toml",
-                    1,
-                    f"unknown locale '{locale}'; configured locales are {known} "
-                    "(add it to [tool.brochure] locales, or run 'brochure init')",
-                )
-        return tuple(locale for locale in (*self.all_locales, PSEUDO_LOCALE) if locale in requested)
+        known = (*self.all_locales, PSEUDO_LOCALE)
+        unknown = [locale for locale in requested or () if locale not in known]
+        if unknown:
+            raise UsageError(
+                self.root / "pyproject.toml",
+                1,
+                f"unknown locale '{unknown[0]}'; configured locales are {', '.join(self.all_locales)} "
+                "(add it to [tool.brochure] locales, or run 'brochure init')",
+            )
+        return tuple(locale for locale in known if locale in requested) if requested else self.all_locales
 
 
 def find_root(start: Path) -> Path:
@@ -178,6 +176,6 @@ def validate_locale(code: str, path: Path, line: int) -> Locale:
     except (UnknownLocaleError, ValueError, TypeError):
         raise problem from None
     # Babel maps some codes to others ("und" is en_US); only the language asked for will do.
-    if parsed.language != re.split("[_-]", code)[0].lower() or not parsed.english_name:
+    if parsed.language != language(code).lower() or not parsed.english_name:
         raise problem
     return parsed

@@ -17,7 +17,7 @@ from .files import write_text_atomic
 from .glossary import EMPTY, Vocabulary, glossary_path, load_vocabulary
 from .gnu import WRAP_WIDTH, format_catalog
 from .markup import PLACEHOLDER
-from .source import COMMENTS, Document, parse_document, read_comments, read_document
+from .source import COMMENTS, Document, Segment, parse_document, read_comments, read_document
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 GETTEXT_KEYWORDS = ("_", "gettext", "ngettext", "pgettext")
@@ -31,15 +31,13 @@ class Message:
     msgid: str
     msgid_plural: str = ""
     msgctxt: str = ""
-    references: list[tuple[str, int]] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
+    # Dictionaries as ordered sets: each reference and comment once, in the order first seen.
+    references: dict[tuple[str, int], None] = field(default_factory=dict)
+    comments: dict[str, None] = field(default_factory=dict)
 
     def add(self, path: str, line: int, comments: Iterable[str]) -> None:
-        if (path, line) not in self.references:
-            self.references.append((path, line))
-        for comment in comments:
-            if comment not in self.comments:
-                self.comments.append(comment)
+        self.references[path, line] = None
+        self.comments.update(dict.fromkeys(comments))
 
 
 def extract_messages(project: Project) -> list[Message]:
@@ -49,29 +47,24 @@ def extract_messages(project: Project) -> list[Message]:
     # brochure) extracts without them, and `check` names the missing file.
     vocabulary = load_vocabulary(project) if glossary_path(project).is_file() else EMPTY
     document = read_document(project.brochure_path)
-    for line, msgid, plural, comments in document_messages(document, vocabulary):
-        _collect(messages, project.relative(project.brochure_path), line, Message(msgid, plural), comments)
+    for segment in document.segments():
+        message = messages.setdefault(("", segment.msgid), Message(segment.msgid))
+        comments = segment_comments(segment, document, vocabulary)
+        message.add(project.relative(project.brochure_path), segment.line, comments)
     for template in sorted(project.templates_dir.glob("*.html")):
         with template.open("rb") as stream:
-            for line, message, comments in template_messages(stream):
-                comments = [*comments, *vocabulary_notes(message.msgid, vocabulary)]
-                _collect(messages, project.relative(template), line, message, comments)
+            for line, new, comments in template_messages(stream):
+                message = messages.setdefault((new.msgctxt, new.msgid), new)
+                message.add(
+                    project.relative(template), line, [*comments, *vocabulary_notes(new.msgid, vocabulary)]
+                )
     return list(messages.values())
 
 
-def _collect(
-    messages: dict[tuple[str, str], Message], path: str, line: int, new: Message, comments: list[str]
-) -> None:
-    message = messages.setdefault((new.msgctxt, new.msgid), new)
-    message.add(path, line, comments)
-
-
-def document_messages(
-    document: Document, vocabulary: Vocabulary = EMPTY
-) -> Iterator[tuple[int, str, str, list[str]]]:
-    for segment in document.segments():
-        notes = [*placeholder_notes(segment.msgid, document), *vocabulary_notes(segment.msgid, vocabulary)]
-        yield segment.line, segment.msgid, "", [segment.comment, *notes]
+def segment_comments(segment: Segment, document: Document, vocabulary: Vocabulary) -> list[str]:
+    """Where the segment stands, what its placeholders stand for, and its names and terms."""
+    msgid = segment.msgid
+    return [segment.comment, *placeholder_notes(msgid, document), *vocabulary_notes(msgid, vocabulary)]
 
 
 KEEP_NOTE, GLOSSARY_NOTE = "Keep as written, never translated: ", "Glossary (source/glossary.toml): "
@@ -102,20 +95,17 @@ def placeholder_notes(msgid: str, document: Document) -> list[str]:
 
 
 def template_messages(stream: BinaryIO) -> Iterator[tuple[int, Message, list[str]]]:
+    """Jinja2's extraction; it gives pgettext's context first, ngettext's plural second."""
     for line, function, strings, comments in jinja_extract(
         stream, GETTEXT_KEYWORDS, COMMENT_TAGS, JINJA_OPTIONS
     ):
-        notes = [comment.removeprefix("Translators:").strip() for comment in comments]
-        yield line, template_message(function, strings), notes
-
-
-def template_message(function: str, strings: str | tuple[str | None, ...] | None) -> Message:
-    """Jinja2 gives pgettext's context first, ngettext's plural second."""
-    if not isinstance(strings, tuple):
-        return Message(str(strings))
-    if function == "pgettext":
-        return Message(str(strings[1]), msgctxt=str(strings[0]))
-    return Message(str(strings[0]), str(strings[1] or ""))
+        if not isinstance(strings, tuple):
+            message = Message(str(strings))
+        elif function == "pgettext":
+            message = Message(str(strings[1]), msgctxt=str(strings[0]))
+        else:
+            message = Message(str(strings[0]), str(strings[1] or ""))
+        yield line, message, [comment.removeprefix("Translators:").strip() for comment in comments]
 
 
 def babel_extract(
@@ -126,14 +116,32 @@ def babel_extract(
     places = path.with_name(COMMENTS)
     text = fileobj.read().decode("utf-8")
     document = parse_document(text, path, read_comments(places) if places.is_file() else None)
-    for line, msgid, _plural, comments in document_messages(document):
-        yield line, None, msgid, comments
+    for segment in document.segments():
+        yield segment.line, None, segment.msgid, segment_comments(segment, document, EMPTY)
 
 
-def build_template(project: Project, messages: list[Message], created: str) -> polib.POFile:
+TEMPLATE_HEADER = (
+    "Exploring Together, the ISECG brochure: messages to translate.\n"
+    "Written by 'brochure extract' from source/; edit the source, not this file."
+)
+TEMPLATE_METADATA = {
+    "Project-Id-Version": "Exploring Together",
+    "Report-Msgid-Bugs-To": "",
+    "POT-Creation-Date": "",
+    "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+    "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+    "Language-Team": "LANGUAGE <LL@li.org>",
+    "Language": "",
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=UTF-8",
+    "Content-Transfer-Encoding": "8bit",
+}
+
+
+def build_template(messages: list[Message], created: str) -> polib.POFile:
     template = polib.POFile(wrapwidth=WRAP_WIDTH)
     template.header = TEMPLATE_HEADER
-    template.metadata = template_metadata(created)
+    template.metadata = {**TEMPLATE_METADATA, "POT-Creation-Date": created}
     for message in messages:
         entry = polib.POEntry(
             msgid=message.msgid,
@@ -147,27 +155,6 @@ def build_template(project: Project, messages: list[Message], created: str) -> p
             entry.msgstr_plural = {0: "", 1: ""}
         template.append(entry)
     return template
-
-
-def template_metadata(created: str) -> dict[str, str]:
-    return {
-        "Project-Id-Version": "Exploring Together",
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": created,
-        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-        "Language-Team": "LANGUAGE <LL@li.org>",
-        "Language": "",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-    }
-
-
-TEMPLATE_HEADER = (
-    "Exploring Together, the ISECG brochure: messages to translate.\n"
-    "Written by 'brochure extract' from source/; edit the source, not this file."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,10 +171,10 @@ def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
     path = project.template_path
     old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
     old_created = creation_date(old_text)
-    candidate = format_catalog(build_template(project, messages, old_created or now))
+    candidate = format_catalog(build_template(messages, old_created or now))
     changed = candidate != old_text
     if changed and old_created:
-        candidate = format_catalog(build_template(project, messages, now))
+        candidate = format_catalog(build_template(messages, now))
     diff = "" if not changed else unified_diff(old_text, candidate, project.relative(path))
     if changed and not check:
         write_text_atomic(path, candidate)

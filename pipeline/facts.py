@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,9 @@ class Facts:
     people: dict[str, Person]
     email: str
     website: str
-    era_width: str = "abbreviated"
-    era_widths: dict[str, str] = field(default_factory=dict)
-    member_formats: dict[str, str] = field(default_factory=dict)
+    era_width: str
+    era_widths: dict[str, str]
+    member_formats: dict[str, str]
 
     def era_width_for(self, locale_code: str) -> str:
         """CLDR's width of era name that `locale_code`'s readers expect beside a year."""
@@ -74,7 +74,7 @@ def read_facts(path: Path) -> Facts:
 
 
 class _FactsReader:
-    """Validate the TOML tables field by field, pointing at the line of what is wrong."""
+    """Validate the TOML tables, pointing at the line of what is wrong."""
 
     def __init__(self, path: Path, text: str, data: dict[str, object]) -> None:
         self.path, self.text, self.data = path, text, data
@@ -82,15 +82,16 @@ class _FactsReader:
     def fail(self, needle: str, message: str) -> BrochureError:
         return BrochureError(self.path, line_of(self.text, needle), message)
 
-    def table(self, name: str) -> dict[str, object]:
-        value = self.data.get(name)
+    def table(self, name: str, optional: bool = False) -> dict[str, Any]:
+        """The table `name`; one that is missing is an error unless it is `optional`."""
+        value = self.data.get(name, {} if optional else None)
         if not isinstance(value, dict):
-            raise self.fail(f"[{name}", f"missing table [{name}]")
+            problem = f"[{name}] must be a table" if optional else f"missing table [{name}]"
+            raise self.fail(f"[{name}", problem)
         return value
 
     def facts(self) -> Facts:
-        dates = self.table("dates")
-        contact = self.table("contact")
+        dates, contact = self.table("dates"), self.table("contact")
         framework = dates.get("framework")
         if not isinstance(framework, datetime.date):
             raise self.fail("framework", "[dates] framework must be a date such as 2007-05-31")
@@ -105,28 +106,6 @@ class _FactsReader:
             **self.eras(),
         )
 
-    def member_formats(self) -> dict[str, str]:
-        """[member-format]: per language, how an agency and its country are written together."""
-        table = self.data.get("member-format", {})
-        if not isinstance(table, dict):
-            raise self.fail("[member-format", "[member-format] must be a table")
-        for key, value in table.items():
-            if not isinstance(value, str) or "{acronym}" not in value or "{country}" not in value:
-                raise self.fail(f"{key} =", f"member-format {key} must contain {{acronym}} and {{country}}")
-        return {str(key): str(value) for key, value in table.items()}
-
-    def eras(self) -> dict[str, Any]:
-        """[eras] width, and per-locale exceptions in [eras.locales]; each one of CLDR's widths."""
-        table = self.data.get("eras", {})
-        if not isinstance(table, dict):
-            raise self.fail("[eras", "[eras] must be a table")
-        width = table.get("width", "abbreviated")
-        locales = table.get("locales", {})
-        for value in (width, *(locales.values() if isinstance(locales, dict) else [None])):
-            if value not in ERA_WIDTHS:
-                raise self.fail("[eras", f"era widths are CLDR's: {', '.join(ERA_WIDTHS)}; not {value!r}")
-        return {"era_width": width, "era_widths": {str(k): str(v) for k, v in locales.items()}}
-
     def founding_agencies(self) -> int:
         """How many agencies set up ISECG: history, which the member list today does not change."""
         count = self.table("history").get("founding-agencies")
@@ -136,6 +115,30 @@ class _FactsReader:
             )
         return count
 
+    def string(self, table: object, key: str) -> str:
+        value = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(value, str) or not value:
+            raise self.fail(key, f"missing or empty field '{key}'")
+        return value
+
+    def member_formats(self) -> dict[str, str]:
+        """[member-format]: per language, how an agency and its country are written together."""
+        table = self.table("member-format", optional=True)
+        for key, value in table.items():
+            if not isinstance(value, str) or "{acronym}" not in value or "{country}" not in value:
+                raise self.fail(f"{key} =", f"member-format {key} must contain {{acronym}} and {{country}}")
+        return {str(key): str(value) for key, value in table.items()}
+
+    def eras(self) -> dict[str, Any]:
+        """[eras] width, and per-locale exceptions in [eras.locales]; each one of CLDR's widths."""
+        table = self.table("eras", optional=True)
+        width = table.get("width", "abbreviated")
+        locales = table.get("locales", {})
+        for value in (width, *(locales.values() if isinstance(locales, dict) else [None])):
+            if value not in ERA_WIDTHS:
+                raise self.fail("[eras", f"era widths are CLDR's: {', '.join(ERA_WIDTHS)}; not {value!r}")
+        return {"era_width": width, "era_widths": {str(k): str(v) for k, v in locales.items()}}
+
     def members(self) -> tuple[Member, ...]:
         rows = self.data.get("members")
         if not isinstance(rows, list) or not rows:
@@ -143,29 +146,22 @@ class _FactsReader:
         territories = Locale("en").territories
         members = []
         for row in rows:
-            acronym = self.string(row, "acronym")
-            territory = self.string(row, "territory")
+            acronym, territory = self.string(row, "acronym"), self.string(row, "territory")
             if territory not in territories:
                 raise self.fail(f'"{territory}"', f"unknown CLDR territory code '{territory}' for {acronym}")
             members.append(Member(acronym, territory))
         return tuple(members)
 
     def person(self, key: str, value: object) -> Person:
+        header = f"[people.{key}]"
         if not isinstance(value, dict):
-            raise self.fail(f"[people.{key}]", f"[people.{key}] must be a table")
-        years = [value.get("born"), value.get("died")]
-        if not all(isinstance(year, int) for year in years):
-            raise self.fail(f"[people.{key}]", f"[people.{key}] needs whole-number 'born' and 'died'")
-        era = value.get("era", "")
+            raise self.fail(header, f"{header} must be a table")
+        born, died, era = value.get("born"), value.get("died"), value.get("era", "")
+        if not isinstance(born, int) or not isinstance(died, int):
+            raise self.fail(header, f"{header} needs whole-number 'born' and 'died'")
         if era not in ("", BEFORE_COMMON_ERA):
-            raise self.fail(f"[people.{key}]", f'era must be "{BEFORE_COMMON_ERA}" or absent')
-        return Person(int(years[0]), int(years[1]), era == BEFORE_COMMON_ERA)  # type: ignore[arg-type]
-
-    def string(self, table: object, key: str) -> str:
-        value = table.get(key) if isinstance(table, dict) else None
-        if not isinstance(value, str) or not value:
-            raise self.fail(key, f"missing or empty field '{key}'")
-        return value
+            raise self.fail(header, f'era must be "{BEFORE_COMMON_ERA}" or absent')
+        return Person(int(born), int(died), era == BEFORE_COMMON_ERA)
 
 
 def localize(facts: Facts, locale_code: str) -> LocalFacts:
@@ -191,12 +187,12 @@ def localize(facts: Facts, locale_code: str) -> LocalFacts:
     )
 
 
-def unbroken(date: str) -> str:
-    """A date kept on one line, as typography wants it ('31 mai 2007'): its spaces made no-break."""
-    return date.replace(" ", "\N{NO-BREAK SPACE}")
+def unbroken(text: str) -> str:
+    """Text kept on one line, as typography wants a date ('31 mai 2007'): its spaces made no-break."""
+    return text.replace(" ", "\N{NO-BREAK SPACE}")
 
 
-def life_years(person: Person, locale: Locale, era_width: str = "abbreviated") -> str:
+def life_years(person: Person, locale: Locale, era_width: str) -> str:
     """'1857–1935', or years before the common era as CLDR writes a year with its era.
 
     Python's dates cannot hold them, so the span of years takes the place of the year in
@@ -206,15 +202,9 @@ def life_years(person: Person, locale: Locale, era_width: str = "abbreviated") -
     span = f"{born}–{died}"
     if not person.before_common_era:
         return span
-    era = locale.eras[era_width][0]
+    fields = {"y": span, "G": locale.eras[era_width][0]}
     pattern = locale.datetime_skeletons.get(YEAR_WITH_ERA)
     tokens = tokenize_pattern(pattern.pattern if pattern else "y G")
-    parts = [era_part(kind, value, span, era) for kind, value in tokens]
+    parts = [str(value) if kind == "chars" else fields.get(value[0], "") for kind, value in tokens]
     # One unit on the page: the era never ends up alone at the start of a line.
-    return "".join(parts).replace(" ", "\N{NO-BREAK SPACE}")
-
-
-def era_part(kind: str, value: Any, span: str, era: str) -> str:
-    if kind == "chars":
-        return str(value)
-    return {"y": span, "G": era}.get(value[0], "")
+    return unbroken("".join(parts))

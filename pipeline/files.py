@@ -1,4 +1,4 @@
-"""Write files atomically: a temporary file beside the target, then a rename over it."""
+"""Read inputs as UTF-8 text and TOML; write outputs atomically (a temporary file, then a rename)."""
 
 from __future__ import annotations
 
@@ -28,11 +28,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
-        raise BrochureError(path, 1, f"cannot write the file: {error.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise BrochureError(path, 1, f"cannot write the file: {error.strerror}") from None
         raise
 
 
@@ -67,14 +66,20 @@ def exclusive(lock_path: Path, what: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_toml(path: Path, purpose: str) -> tuple[str, dict[str, Any]]:
-    """The text and the tables of a TOML file; `purpose` says what it holds when it is missing."""
+def read_text(path: Path, purpose: str, noun: str = "file") -> str:
+    """The text of a UTF-8 file; `purpose` says what it holds when it is missing."""
     try:
-        text = path.read_text(encoding="utf-8")
-        return text, tomllib.loads(text)
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BrochureError(path, 1, f"file not found; {purpose} must be here") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise BrochureError(path, 1, f"cannot read the file as UTF-8: {error}") from None
+        raise BrochureError(path, 1, f"cannot read the {noun} as UTF-8: {error}") from None
+
+
+def read_toml(path: Path, purpose: str) -> tuple[str, dict[str, Any]]:
+    """The text and the tables of a TOML file."""
+    text = read_text(path, purpose)
+    try:
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise toml_error(path, error) from None

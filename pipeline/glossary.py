@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Project, for_locale
-from .errors import BrochureError, line_of
+from .errors import BrochureError
 from .facts import Facts, read_facts
 from .files import read_toml
 
@@ -28,7 +28,6 @@ class Term:
     key: str
     english: tuple[str, ...]
     renderings: dict[str, tuple[str, ...]]
-    note: str = ""
 
     def __repr__(self) -> str:
         return f"<Term {self.key}: {self.english[0]!r}>"
@@ -98,7 +97,7 @@ def load_vocabulary(project: Project) -> Vocabulary:
 def read_vocabulary(path: Path, facts: Facts, locales: tuple[str, ...]) -> Vocabulary:
     text, data = read_toml(path, "the glossary of key terms")
     reader = _GlossaryReader(path, text, frozenset(locales))
-    names = reader.strings(data, "untranslated", "[untranslated]", "names")
+    names = reader.names(data)
     addresses = (facts.email, re.sub(r"^https?://(?:www\.)?", "", facts.website).rstrip("/"))
     verbatim = (*names, *(member.acronym for member in facts.members), *addresses)
     return Vocabulary(reader.terms(data), tuple(dict.fromkeys(verbatim)))
@@ -110,51 +109,48 @@ class _GlossaryReader:
     def __init__(self, path: Path, text: str, locales: frozenset[str]) -> None:
         self.path, self.text, self.locales = path, text, locales
 
-    def fail(self, line: int, message: str) -> BrochureError:
-        return BrochureError(self.path, line, message)
-
-    def key_line(self, header: str, key: str) -> int:
-        """The line of `key = ...` inside the table that starts with `header`."""
+    def fail(self, header: str, key: str, message: str) -> BrochureError:
+        """An error on the line of `key = ...` in the table that `header` starts, or of `header`."""
         start = self.text.find(header)
         if start < 0:
-            return 1
-        match = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE).search(self.text, start)
-        return self.text.count("\n", 0, match.start()) + 1 if match else line_of(self.text, header)
+            return BrochureError(self.path, 1, message)
+        assignment = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+        match = assignment.search(self.text, start) if key else None
+        index = match.start() if match else start
+        return BrochureError(self.path, self.text.count("\n", 0, index) + 1, message)
 
-    def strings(self, table: dict[str, Any], name: str, header: str, key: str) -> tuple[str, ...]:
-        section = table.get(name, {})
-        if not isinstance(section, dict):
-            raise self.fail(line_of(self.text, name), f"'{name}' must be a table such as {header}")
-        return self.forms(section.get(key, []), self.key_line(header, key), f"{header} {key}")
-
-    def forms(self, value: object, line: int, what: str) -> tuple[str, ...]:
+    def forms(self, table: dict[str, Any], header: str, key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-            raise self.fail(line, f'{what} must be a list of non-empty strings, such as ["Produkt"]')
+            message = f'{header} {key} must be a list of non-empty strings, such as ["Produkt"]'
+            raise self.fail(header, key, message)
         return tuple(value)
+
+    def names(self, data: dict[str, Any]) -> tuple[str, ...]:
+        table = data.get("untranslated", {})
+        if not isinstance(table, dict):
+            raise self.fail("untranslated", "", "'untranslated' must be a table such as [untranslated]")
+        return self.forms(table, "[untranslated]", "names")
 
     def terms(self, data: dict[str, Any]) -> tuple[Term, ...]:
         table = data.get("terms")
         if not isinstance(table, dict) or not table:
-            raise self.fail(line_of(self.text, "[terms"), "the glossary needs [terms.NAME] tables")
+            raise self.fail("[terms", "", "the glossary needs [terms.NAME] tables")
         return tuple(self.term(key, value) for key, value in table.items())
 
     def term(self, key: str, value: object) -> Term:
         header = f"[terms.{key}]"
         if not isinstance(value, dict):
-            raise self.fail(line_of(self.text, header), f"{header} must be a table of forms per locale")
+            raise self.fail(header, "", f"{header} must be a table of forms per locale")
         if "en" not in value:
-            raise self.fail(line_of(self.text, header), f"{header} lacks 'en', the term's English forms")
+            raise self.fail(header, "", f"{header} lacks 'en', the term's English forms")
         renderings: dict[str, tuple[str, ...]] = {}
-        for locale, forms in value.items():
+        for locale in value:
             if locale in SOURCE_KEYS:
                 continue
-            line = self.key_line(header, locale)
             if locale not in self.locales:
                 configured = ", ".join(sorted(self.locales))
-                raise self.fail(
-                    line, f"{header} has forms for '{locale}', which is not configured ({configured})"
-                )
-            renderings[locale] = self.forms(forms, line, f"{header} {locale}")
-        note = value.get("note", "")
-        english = self.forms(value["en"], self.key_line(header, "en"), f"{header} en")
-        return Term(key, english, renderings, str(note))
+                message = f"{header} has forms for '{locale}', which is not configured ({configured})"
+                raise self.fail(header, locale, message)
+            renderings[locale] = self.forms(value, header, locale)
+        return Term(key, self.forms(value, header, "en"), renderings)

@@ -10,11 +10,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 
 from .errors import BrochureError
-from .files import read_toml
+from .files import read_text, read_toml
 
 
 class BlockKind(StrEnum):
@@ -34,17 +34,9 @@ class BlockKind(StrEnum):
     ATTRIBUTION = "attribution"
 
 
+# The container blocks, `::: name` in the source.
 CONTAINERS = frozenset(
-    {
-        BlockKind.COVER,
-        BlockKind.SECTION,
-        BlockKind.EPIGRAPH,
-        BlockKind.MOTTO,
-        BlockKind.MEMBERS,
-        BlockKind.PULLQUOTE,
-        BlockKind.FOOTNOTE,
-        BlockKind.CONTACT,
-    }
+    map(BlockKind, ("cover", "section", "epigraph", "motto", "members", "pullquote", "footnote", "contact"))
 )
 TOP_LEVEL = frozenset({BlockKind.COVER, BlockKind.SECTION})
 # Containers whose first paragraph is a quotation and whose second names its source.
@@ -93,15 +85,10 @@ class Document:
     # What each {placeholder} stands for, as extraction tells translators (comments.toml).
     placeholders: Mapping[str, str] = field(default_factory=dict)
 
-    def walk(self) -> Iterator[Block]:
-        for block in self.blocks:
-            yield from block.walk()
-
     def segments(self) -> Iterator[Segment]:
         """Every segment, in source order."""
-        for block in self.walk():
-            if block.segment is not None:
-                yield block.segment
+        for block in self.blocks:
+            yield from (child.segment for child in block.walk() if child.segment is not None)
 
     @property
     def headline(self) -> str:
@@ -112,10 +99,6 @@ class Document:
                     return child.segment.msgid
         return ""
 
-    @property
-    def sections(self) -> tuple[Block, ...]:
-        return tuple(block for block in self.blocks if block.kind is BlockKind.SECTION)
-
 
 def segment_key(msgid: str) -> str:
     """A segment's short, stable name: the page's data-msg, the layout's and the preview's key."""
@@ -123,12 +106,7 @@ def segment_key(msgid: str) -> str:
 
 
 def read_document(path: Path) -> Document:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BrochureError(path, 1, "file not found; the brochure's source must be here") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BrochureError(path, 1, f"cannot read the source as UTF-8: {error}") from None
+    text = read_text(path, "the brochure's source", "source")
     return parse_document(text, path, read_comments(path.with_name(COMMENTS)))
 
 
@@ -141,10 +119,13 @@ def read_comments(path: Path) -> Comments:
 def parse_document(text: str, path: Path, comments: Comments | None = None) -> Document:
     """The tree of `text`; each segment's comment is the one `comments` has for where it stands."""
     check_fences(text, path)
-    tokens = markdown_parser().parse(text)
     comments = comments or {}
-    builder = _TreeBuilder(tokens, path, comments.get("places", {}))
-    return Document(path, builder.top_level(), comments.get("placeholders", {}))
+    nodes = SyntaxTreeNode(markdown_parser().parse(text)).children
+    blocks = _TreeBuilder(path, comments.get("places", {})).blocks(nodes, _Context())
+    for block in blocks:
+        if block.kind not in TOP_LEVEL:
+            raise BrochureError(path, block.line, "content outside a 'cover' or 'section' container block")
+    return Document(path, blocks, comments.get("placeholders", {}))
 
 
 def markdown_parser() -> MarkdownIt:
@@ -194,65 +175,46 @@ class _Context:
 
 
 class _TreeBuilder:
-    """Walk markdown-it's flat token stream and nest it into blocks."""
+    """Turn markdown-it's syntax tree into blocks, each segment with its comment."""
 
-    def __init__(self, tokens: list[Token], path: Path, places: Mapping[str, str]) -> None:
-        self.tokens, self.path, self.places = tokens, path, places
-        self.index = 0
+    def __init__(self, path: Path, places: Mapping[str, str]) -> None:
+        self.path, self.places = path, places
 
-    def top_level(self) -> tuple[Block, ...]:
-        blocks = self.blocks_until(None, _Context())
-        for block in blocks:
-            if block.kind not in TOP_LEVEL:
-                raise BrochureError(
-                    self.path, block.line, "content outside a 'cover' or 'section' container block"
-                )
-        return tuple(blocks)
+    def blocks(self, nodes: list[SyntaxTreeNode], context: _Context) -> tuple[Block, ...]:
+        return tuple(self.block(node, context) for node in nodes)
 
-    def blocks_until(self, closing: str | None, context: _Context) -> list[Block]:
-        blocks: list[Block] = []
-        while self.index < len(self.tokens):
-            token = self.tokens[self.index]
-            if token.type == closing:
-                self.index += 1
-                return blocks
-            blocks.append(self.block(token, context))
-        return blocks
-
-    def block(self, token: Token, context: _Context) -> Block:
-        line = token.map[0] + 1 if token.map else 1
-        if token.type.startswith("container_") and token.type.endswith("_open"):
-            return self.container(token, line, context)
-        self.index += 1
-        if token.type == "heading_open":
-            level = int(token.tag[1])
-            text = self.inline_text()
+    def block(self, node: SyntaxTreeNode, context: _Context) -> Block:
+        line = node.map[0] + 1 if node.map else 1
+        if node.type.startswith("container_"):
+            return self.container(node, line, context)
+        if node.type == "heading":
+            level = int(node.tag[1])
+            text = inline_text(node)
             if level <= 2:
                 context.section = text
             segment = self.segment(text, line, place(BlockKind.HEADING, level, context), context)
             return Block(BlockKind.HEADING, line, level=level, segment=segment)
-        if token.type == "paragraph_open":
-            return self.paragraph(line, context)
-        if token.type == "ordered_list_open":
+        if node.type == "paragraph":
+            return self.paragraph(node, line, context)
+        if node.type == "ordered_list":
             context.items, context.in_list = 0, True
-            items = self.blocks_until("ordered_list_close", context)
+            items = self.blocks(node.children, context)
             context.in_list = False
-            return Block(BlockKind.LIST, line, children=tuple(items))
-        if token.type == "list_item_open":
+            return Block(BlockKind.LIST, line, children=items)
+        if node.type == "list_item":
             context.items += 1
-            children = self.blocks_until("list_item_close", context)
-            return Block(BlockKind.ITEM, line, children=tuple(children))
-        raise BrochureError(self.path, line, f"{describe(token)} is not part of the brochure's format")
+            return Block(BlockKind.ITEM, line, children=self.blocks(node.children, context))
+        what = node.type.replace("_", " ").capitalize()
+        raise BrochureError(self.path, line, f"{what} is not part of the brochure's format")
 
-    def container(self, token: Token, line: int, context: _Context) -> Block:
-        words = token.info.split()
+    def container(self, node: SyntaxTreeNode, line: int, context: _Context) -> Block:
+        words = node.info.split()
         kind = BlockKind(words[0])
         name = words[1] if len(words) > 1 else ""
         if kind in NAMED and not name:
             raise BrochureError(self.path, line, f"'{kind}' needs a name: '::: {kind} NAME'")
-        self.index += 1
         inner = _Context(section=context.section, container=kind)
-        children = tuple(self.blocks_until(f"container_{kind}_close", inner))
+        children = self.blocks(node.children, inner)
         if kind in TOP_LEVEL:
             context.section = inner.section
         if kind in QUOTING and len(children) != 2:
@@ -261,27 +223,23 @@ class _TreeBuilder:
             )
         return Block(kind, line, name=name, children=children)
 
-    def paragraph(self, line: int, context: _Context) -> Block:
-        text = self.inline_text()
+    def paragraph(self, node: SyntaxTreeNode, line: int, context: _Context) -> Block:
         if not context.in_list:
             context.paragraphs += 1
         kind = BlockKind.PARAGRAPH
         if context.container in QUOTING:
             kind = BlockKind.QUOTATION if context.paragraphs == 1 else BlockKind.ATTRIBUTION
-        return Block(kind, line, segment=self.segment(text, line, place(kind, 0, context), context))
-
-    def inline_text(self) -> str:
-        token = self.tokens[self.index]
-        self.index += 2  # the inline token and the block's closing token
-        return " ".join(line.strip() for line in token.content.splitlines())
+        segment = self.segment(inline_text(node), line, place(kind, 0, context), context)
+        return Block(kind, line, segment=segment)
 
     def segment(self, text: str, line: int, where: str, context: _Context) -> Segment:
         values = {"section": context.section, "item": context.items, "paragraph": context.paragraphs}
         return Segment(msgid=text, line=line, comment=self.places.get(where, "").format(**values))
 
 
-def describe(token: Token) -> str:
-    return token.type.removesuffix("_open").replace("_", " ").capitalize()
+def inline_text(node: SyntaxTreeNode) -> str:
+    """A heading's or paragraph's inline CommonMark, its lines joined by single spaces."""
+    return " ".join(line.strip() for line in node.children[0].content.splitlines())
 
 
 def place(kind: BlockKind, level: int, context: _Context) -> str:

@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-TAG = re.compile(r"(<[^<>]*>)")
 # HTML's whitespace: a no-break space (U+00A0, U+202F) joins, as in '2007년 5월'.
-SPACE = re.compile(r"([ \t\n\f\r]+)")
+SPACE = re.compile(r"[ \t\n\f\r]+")
+# The pieces of a segment's HTML: its tags, runs of spaces, and the text between them.
+PIECE = re.compile(rf"(<[^<>]*>|{SPACE.pattern})")
 LINK_OPEN = re.compile(r"<a[\s>]")
 WORD_OPEN, WORD_CLOSE = '<span class="word">', "</span>"
 
 
 def keep_words_whole(html: Markup) -> Markup:
     """`html` with every word (a run of non-spaces, across inline tags) in a no-wrap span."""
-    pieces = [piece for part in TAG.split(str(html)) for piece in split_text(part) if piece]
+    pieces = [piece for piece in PIECE.split(str(html)) if piece]
     writer = _Writer(word_breaks(pieces))
     for index, piece in enumerate(pieces):
         writer.add(piece, pieces, index)
@@ -33,16 +34,8 @@ def keep_words_whole(html: Markup) -> Markup:
     return Markup("".join(writer.out))
 
 
-def split_text(part: str) -> list[str]:
-    return [part] if part.startswith("<") else SPACE.split(part)
-
-
 def is_space(piece: str) -> bool:
     return SPACE.fullmatch(piece) is not None
-
-
-def is_text(piece: str) -> bool:
-    return not piece.startswith("<") and not is_space(piece)
 
 
 def word_breaks(pieces: list[str]) -> set[int]:
@@ -63,7 +56,7 @@ def attached(pieces: list[str], indices: range) -> bool:
     """Whether text follows (or precedes) in the same word, looking through tags only."""
     for index in indices:
         if not pieces[index].startswith("<"):
-            return is_text(pieces[index])
+            return not is_space(pieces[index])
     return False
 
 
