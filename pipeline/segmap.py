@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import PSEUDO_LOCALE, Project, html_lang
-from .extract import document_messages, is_vocabulary_note
+from .extract import Message, document_messages, is_vocabulary_note
 from .files import write_text_atomic
 from .glossary import Vocabulary
 from .html import Edition, Node
@@ -125,10 +125,13 @@ def source_line(project: Project, segment: Segment) -> str:
 
 def extracted_comments(document: Document, vocabulary: Vocabulary) -> dict[str, str]:
     """Each msgid's extracted comment, merged over its occurrences and ordered as `extract` does."""
-    found: dict[str, list[str]] = {}
-    for _line, msgid, _plural, comments in document_messages(document, vocabulary):
-        found[msgid] = list(dict.fromkeys([*found.get(msgid, []), *comments]))
-    return {msgid: "\n".join(sorted(comments, key=is_vocabulary_note)) for msgid, comments in found.items()}
+    messages: dict[str, Message] = {}
+    for line, msgid, _plural, comments in document_messages(document, vocabulary):
+        messages.setdefault(msgid, Message(msgid)).add(str(document.path), line, comments)
+    return {
+        msgid: "\n".join(sorted(message.comments, key=is_vocabulary_note))
+        for msgid, message in messages.items()
+    }
 
 
 def glossary_terms(vocabulary: Vocabulary, msgid: str, locale: str) -> tuple[str, ...]:

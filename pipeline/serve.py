@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -40,11 +41,13 @@ HOST = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
 # The writes of one save come as one change: watchfiles reports once STEP_MS pass without another.
 DEBOUNCE_MS, STEP_MS = 1600, 50
+# watchfiles' own switch for file systems that send no events (network shares, WSL's /mnt/c).
+POLLING = os.environ.get("WATCHFILES_FORCE_POLLING", "").lower() not in ("", "false", "disable", "disabled")
 PREVIEW_DIR = Path(__file__).parent / "preview"
 STATIC_FOLDERS = ("styles", "assets", "fonts")
-TEXT = "; charset=utf-8"
-CONTENT_TYPES = {".css": "text/css" + TEXT, ".js": "text/javascript" + TEXT, ".txt": "text/plain" + TEXT}
-CONTENT_TYPES |= {".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf", ".woff2": "font/woff2"}
+UTF8 = "; charset=utf-8"
+CONTENT_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf", ".woff2": "font/woff2"}
+CONTENT_TYPES |= {".css": "text/css" + UTF8, ".js": "text/javascript" + UTF8, ".txt": "text/plain" + UTF8}
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(PREVIEW_DIR), autoescape=True, undefined=jinja2.StrictUndefined
 )
@@ -62,7 +65,7 @@ class Snapshot:
     segments: tuple[MappedSegment, ...] = ()
     errors: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
-    note: str = ""
+    completeness: float = 100.0  # the build's, which the toolbar notes when it is too low to publish
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +89,8 @@ def render_snapshot(root: Path, locale: str, out: Path, generation: int) -> Snap
         project.select([locale])
         report = build_one(project, locale, out, Format.HTML)
         page = (out / locale / "index.html").read_text(encoding="utf-8")
-        note = unpublished_note(project, report)
-        return Snapshot(generation, page, read_segment_map(out / locale), note=note)
+        completeness = report.locales[0].completeness if report.locales else 100.0
+        return Snapshot(generation, page, read_segment_map(out / locale), completeness=completeness)
     except BrochureError as error:
         errors = (str(error),)
     except Exception:
@@ -114,15 +117,6 @@ def check_findings(root: Path, locale: str) -> tuple[str, ...]:
         return ()
 
 
-def unpublished_note(project: Project, report: BuildReport) -> str:
-    """The completeness the build found, when it is too low to publish (the preview shows it anyway)."""
-    percent = report.locales[0].completeness if report.locales else 100.0
-    threshold = project.publish_threshold
-    if percent >= threshold:
-        return ""
-    return f"{percent:.0f}% of words translated, below the {threshold:.0f}% needed to publish"
-
-
 def file_response(folder: Path, relative: str) -> Response | None:
     """A file below `folder`, never one that a '..' or a link would reach outside it."""
     base = folder.resolve()
@@ -144,11 +138,31 @@ class Preview:
         self.snapshot = Snapshot(generation=0)
         self.building = threading.Lock()  # a second build into the same folder would be refused
 
-    def reload(self) -> None:
-        """A broken pyproject.toml keeps the last good configuration for watching and serving;
-        the snapshot reports the error."""
+    def start_watching(self) -> RustNotify:
+        """A watch on the configured files that records every change from now on, waited for or
+        not. A broken pyproject.toml keeps the last good configuration; the snapshot says why."""
         with suppress(BrochureError):
             self.project = load_project(self.root)
+        watched = (self.root / "pyproject.toml", self.project.source_dir, self.project.locales_dir)
+        paths = [str(path) for path in watched if path.exists()]
+        # debug, force_polling, poll_delay_ms (when polling), recursive, ignore_permission_denied
+        return RustNotify(paths, False, POLLING, 300, True, True)
+
+    def watch(self, stop: threading.Event, watcher: RustNotify) -> None:
+        """Build again after every save that `watcher` reports, until `stop` is set."""
+        try:
+            while isinstance(changes := watcher.watch(DEBOUNCE_MS, STEP_MS, 0, stop), set):
+                names = [Path(path).name for _, path in changes]
+                if all(name.startswith(".") or name.endswith("~") for name in names):
+                    continue  # an editor's hidden or backup files, not a save
+                # A new watch before each build, so that a save made during the build is not missed.
+                # It also follows pyproject.toml: an editor that saves by replacing the file leaves the
+                # old watch on the old file, and the new settings may name other folders.
+                watcher.close()
+                watcher = self.start_watching()
+                self.rebuild()
+        finally:
+            watcher.close()
 
     def rebuild(self) -> None:
         snapshot = render_snapshot(self.root, self.locale, self.folder / "html", self.snapshot.generation + 1)
@@ -169,9 +183,8 @@ class Preview:
             self.changed.notify_all()
 
     def make_pdf(self) -> tuple[str, ...]:
-        """Build the PDF and its page images when a request needs them; what stopped them, if anything
-        did. The build's cache makes them once for the current files; a failed build (a layout that
-        outgrows its pages) writes nothing, so that the last PDF's pages stay, shown as such."""
+        """Build the PDF and its page images of the current files (the build's cache makes them once); what
+        stopped them. A failed build writes nothing: the last PDF's pages stay, shown as such."""
         with self.building:
             try:
                 build_one(self.project, self.locale, self.folder / "pdf", Format.PDF)
@@ -188,25 +201,19 @@ class Preview:
             build_one(self.project, source, self.folder / "source", Format.HTML)
             return read_segment_map(self.folder / "source" / source)
 
-    @property
-    def watched(self) -> tuple[Path, ...]:
-        return (self.root / "pyproject.toml", self.project.source_dir, self.project.locales_dir)
-
     def answer(self, path: str) -> Response:
         """What each address of the preview serves; `path` is already unquoted."""
-        locale = self.locale
-        if path in ("/", "/index.html", f"/{locale}", f"/{locale}/"):
-            return Response(b"", "text/plain", HTTPStatus.FOUND, f"/{locale}/index.html")
-        pdf = f"/{locale}/{self.project.pdf_name(locale)}"
-        pages: dict[str, Callable[[], Response]] = {f"/{locale}/index.html": self.brochure_page}
+        if path in ("/", "/index.html", f"/{self.locale}", f"/{self.locale}/"):
+            return Response(b"", "text/plain", HTTPStatus.FOUND, f"/{self.locale}/index.html")
+        pdf = f"/{self.locale}/{self.project.pdf_name(self.locale)}"
+        pages: dict[str, Callable[[], Response]] = {f"/{self.locale}/index.html": self.brochure_page}
         pages |= {"/segments.json": self.segments_json, "/side-by-side": self.side_by_side_page}
         pages |= {"/pdf": self.pdf_file, pdf: self.pdf_file, "/pages": self.pages_page}
         if path in pages:
             return pages[path]()
-        # The page's own files from its build; styles, assets and fonts straight from source/,
-        # so that a change of style shows without a build.
-        folders = {"/_preview/": PREVIEW_DIR, "/pages/": self.folder / "pdf" / locale / "preview"}
-        folders |= {f"/{locale}/": self.folder / "html" / locale}
+        # Styles, assets and fonts straight from source/, so that a change of style shows without a build.
+        folders = {"/_preview/": PREVIEW_DIR, "/pages/": self.folder / "pdf" / self.locale / "preview"}
+        folders |= {f"/{self.locale}/": self.folder / "html" / self.locale}
         folders |= {f"/{name}/": self.project.source_dir / name for name in STATIC_FOLDERS}
         for prefix, folder in folders.items():
             if path.startswith(prefix) and (found := file_response(folder, path.removeprefix(prefix))):
@@ -219,7 +226,7 @@ class Preview:
         tags = TEMPLATES.get_template("toolbar.html").render(preview=self, kind=kind)
         index = page.rfind("</body>")
         page = page + tags if index < 0 else page[:index] + tags + page[index:]
-        return Response(page.encode("utf-8"), "text/html" + TEXT)
+        return Response(page.encode("utf-8"), "text/html" + UTF8)
 
     def render(self, template: str, kind: str, **context: object) -> Response:
         return self.html(TEMPLATES.get_template(template).render(preview=self, **context), kind)
@@ -260,36 +267,7 @@ class Preview:
     def segments_json(self) -> Response:
         """Translator mode's panel data: the map's segments by key."""
         data = {segment.key: asdict(segment) for segment in self.snapshot.segments}
-        return Response(json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json" + TEXT)
-
-
-def start_watching(preview: Preview) -> RustNotify:
-    """A watch that records every change from now on, whether or not anyone waits for it yet."""
-    paths = [str(path) for path in preview.watched if path.exists()]
-    return RustNotify(paths, False, False, 300, True, True)
-
-
-def saved(changes: set[tuple[int, str]]) -> bool:
-    """Whether a change is to a file, and not to an editor's hidden or backup file beside it."""
-    names = (Path(path).name for _, path in changes)
-    return any(not name.startswith(".") and not name.endswith("~") for name in names)
-
-
-def watch(preview: Preview, stop: threading.Event, watcher: RustNotify) -> None:
-    """Build again after every save that `watcher` reports, until `stop` is set."""
-    try:
-        while isinstance(changes := watcher.watch(DEBOUNCE_MS, STEP_MS, 0, stop), set):
-            if not saved(changes):
-                continue
-            # A new watch before each build, so that a save made during the build is not missed.
-            # It also follows pyproject.toml: an editor that saves by replacing the file leaves the
-            # old watch on the old file, and the new settings may name other folders.
-            watcher.close()
-            preview.reload()
-            watcher = start_watching(preview)
-            preview.rebuild()
-    finally:
-        watcher.close()
+        return Response(json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json" + UTF8)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -361,16 +339,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
 
 def serve(project: Project, locale: str, port: int, *, ready: Callable[[str], None] | None = None) -> None:
-    """Preview `locale` at http://127.0.0.1:`port`/ until SIGINT or SIGTERM stops it."""
+    """Preview `locale` at http://127.0.0.1:`port`/ until SIGINT or SIGTERM (the main thread's) stops it."""
     project.select([locale])
     folder = Path(tempfile.mkdtemp(prefix="brochure-serve-"))
     stop = threading.Event()
-    # Python allows signal handlers in the main thread only; elsewhere the caller stops the process.
-    main = threading.current_thread() is threading.main_thread()
-    handlers = {number: signal.signal(number, lambda *_: stop.set()) for number in SIGNALS} if main else {}
+    handlers = {number: signal.signal(number, lambda *_: stop.set()) for number in SIGNALS}
     try:
         preview = Preview(project, locale, folder)
-        watcher = start_watching(preview)  # before the first build: no save is missed
+        watcher = preview.start_watching()  # before the first build: no save is missed
         preview.rebuild()
         with PreviewServer(port, preview) as server:
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
@@ -378,7 +354,7 @@ def serve(project: Project, locale: str, port: int, *, ready: Callable[[str], No
             try:
                 if ready is not None:
                     ready(f"http://{HOST}:{server.server_port}/{locale}/index.html")
-                watch(preview, stop, watcher)
+                preview.watch(stop, watcher)
             finally:
                 preview.close()
                 server.shutdown()
