@@ -274,9 +274,10 @@ def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def segment_maps(shared_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The web pages of `shared_project` in German and in the source language, built as a user would."""
+    """The web pages of `shared_project` in German, English and the pseudo-locale, built as a user would."""
     out = tmp_path_factory.mktemp("maps") / "out"
-    result = run_cli("build", "-l", "de", "-l", "en", "--to", "html", "--out", str(out), cwd=shared_project)
+    locales = ("-l", "de", "-l", "en", "-l", "en-XA")
+    result = run_cli("build", *locales, "--to", "html", "--out", str(out), cwd=shared_project)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -334,6 +335,14 @@ def test_the_source_editions_map_cites_the_source(shared_project: Path, segment_
     assert {(segment["status"], segment["msgstr"], segment["lang"]) for segment in segments} == {
         ("source", "", "")
     }
+
+
+def test_the_pseudo_locales_map_cites_the_template(shared_project: Path, segment_maps: Path) -> None:
+    segments = json.loads((segment_maps / "en-XA" / "segments.json").read_text(encoding="utf-8"))
+    template = shared_project / "locales" / "brochure.pot"
+    headline = polib.pofile(str(template)).find(HEADLINE, msgctxt=None)
+    assert segments[0]["where"] == f"locales/brochure.pot:{msgid_line_of(template, headline)}"
+    assert {segment["status"] for segment in segments} == {"translated"}
 
 
 # ---------------------------------------------------------------- over HTTP, reading only
