@@ -154,7 +154,7 @@ def open_catalog(path: Path) -> Catalog:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise BrochureError(path, line, "not valid UTF-8; save the file as UTF-8") from None
-    check_syntax(path, text)
+    check_syntax(path)
     check_charset(text, path)
     try:  # msgfmt has accepted the syntax; polib seldom disagrees, and never silently
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")

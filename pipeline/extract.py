@@ -39,18 +39,22 @@ class Message:
         self.references[path, line] = None
         self.comments.update(dict.fromkeys(comments))
 
+    @property
+    def comment(self) -> str:
+        """The extracted comment: where the message appears first, notes on names and terms last."""
+        return "\n".join(sorted(self.comments, key=is_vocabulary_note))
+
 
 def extract_messages(project: Project) -> list[Message]:
     """All messages in source order: the brochure's segments, then each template's UI strings."""
-    messages: dict[tuple[str, str], Message] = {}
     # The notes are a courtesy: a project without a glossary (a scenario of the tests, a new
     # brochure) extracts without them, and `check` names the missing file.
     vocabulary = load_vocabulary(project) if glossary_path(project).is_file() else EMPTY
     document = read_document(project.brochure_path)
-    for segment in document.segments():
-        message = messages.setdefault(("", segment.msgid), Message(segment.msgid))
-        comments = segment_comments(segment, document, vocabulary)
-        message.add(project.relative(project.brochure_path), segment.line, comments)
+    path = project.relative(project.brochure_path)
+    messages = {
+        ("", msgid): message for msgid, message in segment_messages(document, vocabulary, path).items()
+    }
     for template in sorted(project.templates_dir.glob("*.html")):
         with template.open("rb") as stream:
             for line, new, comments in template_messages(stream):
@@ -59,6 +63,15 @@ def extract_messages(project: Project) -> list[Message]:
                     project.relative(template), line, [*comments, *vocabulary_notes(new.msgid, vocabulary)]
                 )
     return list(messages.values())
+
+
+def segment_messages(document: Document, vocabulary: Vocabulary, path: str) -> dict[str, Message]:
+    """The brochure's segments as messages, by msgid, in source order (a repeated one merged)."""
+    messages: dict[str, Message] = {}
+    for segment in document.segments():
+        message = messages.setdefault(segment.msgid, Message(segment.msgid))
+        message.add(path, segment.line, segment_comments(segment, document, vocabulary))
+    return messages
 
 
 def segment_comments(segment: Segment, document: Document, vocabulary: Vocabulary) -> list[str]:
@@ -147,7 +160,7 @@ def build_template(messages: list[Message], created: str) -> polib.POFile:
             msgid=message.msgid,
             msgstr="",
             occurrences=[(path, str(line)) for path, line in message.references],
-            comment="\n".join(sorted(message.comments, key=is_vocabulary_note)),
+            comment=message.comment,
             msgctxt=message.msgctxt or None,
         )
         if message.msgid_plural:

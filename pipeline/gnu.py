@@ -25,6 +25,7 @@ WRAP_WIDTH = 76
 MINIMUM_VERSION = (0, 21)
 INSTALL_HINT = "install GNU gettext 0.21 or newer (Debian and Ubuntu: apt-get install gettext)"
 VERSION = re.compile(r"\(GNU gettext-tools\) (\d+)\.(\d+)")
+UNTERMINATED = "end-of-line within string"
 PLACE = re.compile(r"([^:\s][^:]*):(\d+):(?:\d+:)? (.*)")
 
 
@@ -64,7 +65,7 @@ def gnu_error(stderr: str, name: str) -> BrochureError:
     return BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
 
 
-def check_syntax(path: Path, text: str) -> None:
+def check_syntax(path: Path) -> None:
     """GNU msgfmt's verdict on a catalog's syntax (polib accepts files msgfmt rejects): the first
     error, at its line, or nothing; no file is written."""
     try:
@@ -72,9 +73,9 @@ def check_syntax(path: Path, text: str) -> None:
     except GettextMissing:
         raise
     except BrochureError as error:
-        # An unterminated last line is reported on the line after it.
-        line = min(error.line, max(1, len(text.splitlines())))
-        raise BrochureError(path, line, error.message) from None
+        # msgfmt finds an unterminated string at the end of its line, and reports the next one.
+        line = error.line - 1 if error.message == UNTERMINATED else error.line
+        raise BrochureError(path, max(1, line), error.message) from None
 
 
 def format_catalog(catalog: polib.POFile) -> str:

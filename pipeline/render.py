@@ -33,6 +33,7 @@ from .layout import Budget, LayoutError, check_layout, inspect_layout
 from .options import BuildOptions, Format, Progress
 from .pdf import Problem
 from .reports import LOCALE_REPORT, Finding, LocaleReport, Severity, to_json
+from .segmap import write_segment_map
 from .translate import Translator
 from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
 
@@ -129,6 +130,7 @@ def write_page(
     write_fonts(folder / WEBFONTS_FOLDER, fonts)
     edition.fonts_stylesheet = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
     write_text_atomic(folder / "index.html", renderer.render("page.html", edition=edition))
+    write_segment_map(project, inputs, translator, edition, folder)
 
 
 def write_fonts(folder: Path, fonts: list[WebFont]) -> None:

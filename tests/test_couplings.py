@@ -119,3 +119,20 @@ def test_native_versions_are_known(name: str) -> None:
     assert native_version(name) != "absent", (
         f"{name} could not be loaded by the names pipeline/cache.py tries"
     )
+
+
+def test_watchfiles_rust_notify_is_what_the_preview_calls(tmp_path: Path) -> None:
+    """The preview starts watchfiles' RustNotify itself (watch() starts only when iterated, which
+    would miss a save made during the first build): its module path and call must hold."""
+    import threading
+
+    from watchfiles._rust_notify import RustNotify
+
+    watcher = RustNotify([str(tmp_path)], False, False, 300, True, True)
+    try:
+        (tmp_path / "saved.po").write_text("x", encoding="utf-8")
+        changes = watcher.watch(50, 10, 5000, threading.Event())
+        assert isinstance(changes, set), changes
+        assert any(path.endswith("saved.po") for _, path in changes)
+    finally:
+        watcher.close()
