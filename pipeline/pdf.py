@@ -161,7 +161,7 @@ def render_pdf(
 
     Whatever WeasyPrint could not load fails here, naming the stylesheet and line, before a byte
     is written; so does a PDF that came out other than asked (not PDF/UA or PDF/X, untagged, another
-    language, boxes or page count unfit for the press).
+    language, boxes unfit for the press).
     """
     log = RendererLog()
     logging.getLogger("weasyprint").addHandler(log)

@@ -72,7 +72,10 @@ def read_fonts(path: Path) -> FontSet:
         raise BrochureError(path, 1, "needs a [stacks] table with 'default' and [[faces]] entries")
     found = tuple(read_face(path, text, entry) for entry in faces)
     families = {face.family for face in found}
-    for name in {family for stack in stacks.values() for family in stack} - families:
+    # The first unknown name in the file's order, so that the error is the same on every run.
+    unknown = [name for stack in stacks.values() for name in stack if name not in families]
+    if unknown:
+        name = unknown[0]
         raise BrochureError(path, line_of(text, name), f"stack names '{name}', which no [[faces]] entry has")
     return FontSet(found, {str(key): tuple(value) for key, value in stacks.items()})
 
