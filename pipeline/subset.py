@@ -62,11 +62,6 @@ def face(path: Path, index: int) -> Any:
 
 def subset_woff2(path: Path, index: int, characters: str) -> bytes:
     """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2."""
-    return pack_woff2(subset(path, index, characters))
-
-
-def subset(path: Path, index: int, characters: str) -> bytes:
-    """HarfBuzz's subset of the font, as a TrueType or OpenType file."""
     ffi, harfbuzz, harfbuzz_subset = libraries()
     # ffi.gc: HarfBuzz's objects are destroyed with their Python handles.
     subset_input = ffi.gc(
@@ -82,7 +77,8 @@ def subset(path: Path, index: int, characters: str) -> bytes:
         raise BrochureError(path, 1, "HarfBuzz could not subset this font")
     blob = ffi.gc(harfbuzz.hb_face_reference_blob(result), harfbuzz.hb_blob_destroy)
     length = ffi.new("unsigned int *")
-    return bytes(ffi.buffer(harfbuzz.hb_blob_get_data(blob, length), length[0]))
+    data = bytes(ffi.buffer(harfbuzz.hb_blob_get_data(blob, length), length[0]))
+    return pack_woff2(data)
 
 
 def pack_woff2(font_data: bytes) -> bytes:
