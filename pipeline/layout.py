@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Project
 from .errors import BrochureError, line_of
@@ -23,32 +22,19 @@ class Budget:
     starts: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    id: str
-    start: int
-    end: int
-    budget_start: int
-    budget_end: int
+class Overflow(NamedTuple):
+    """A part that starts elsewhere than its budget says, or ends after it (pages counted from 1)."""
 
-    @property
-    def fits(self) -> bool:
-        return self.start == self.budget_start and self.end <= self.budget_end
+    id: str
+    end: int
+    budget_end: int
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Where each part starts and ends (pages counted from 1), and the segments on each page."""
-
     pages: int
-    parts: tuple[Part, ...]
-    segments: tuple[tuple[str, ...], ...]
-
-    def overflows(self) -> list[Part]:
-        return [part for part in self.parts if not part.fits]
-
-    def fits(self, budget: Budget) -> bool:
-        return self.pages == budget.pages and not self.overflows()
+    overflow: Overflow | None  # the first part that outgrows its pages
+    segments: tuple[tuple[str, ...], ...]  # the segment keys on each page
 
 
 def read_budget(path: Path, edition: str = "") -> Budget:
@@ -72,29 +58,30 @@ def read_budget(path: Path, edition: str = "") -> Budget:
 
 
 def inspect_layout(document: Any, budget: Budget) -> Layout:
-    """Read the anchors and the segment keys (data-msg) of every laid-out page."""
+    """Where each part starts (the page of its anchor) and ends (before the next part's start)."""
+    pages = len(document.pages)
     first_page: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             first_page.setdefault(anchor, number)
     ids = sorted(budget.starts, key=budget.starts.__getitem__)
-    parts = []
-    for index, part_id in enumerate(ids):
-        start = first_page.get(part_id, 0)
-        following = [first_page.get(other, 0) for other in ids[index + 1 :]]
-        end = (following[0] - 1) if following and following[0] else len(document.pages)
-        budget_end = (budget.starts[ids[index + 1]] - 1) if index + 1 < len(ids) else budget.pages
-        parts.append(Part(part_id, start, end, budget.starts[part_id], budget_end))
-    segments = tuple(tuple(dict.fromkeys(page_segments(page))) for page in document.pages)
-    return Layout(pages=len(document.pages), parts=tuple(parts), segments=segments)
+    starts = [first_page.get(part_id, 0) for part_id in ids]
+    ends = [start - 1 if start else pages for start in starts[1:]] + [pages]
+    budget_ends = [budget.starts[part_id] - 1 for part_id in ids[1:]] + [budget.pages]
+    overflows = (
+        Overflow(part_id, end, budget_end)
+        for part_id, start, end, budget_end in zip(ids, starts, ends, budget_ends, strict=True)
+        if start != budget.starts[part_id] or end > budget_end
+    )
+    segments = tuple(page_segments(page) for page in document.pages)
+    return Layout(pages, next(overflows, None), segments)
 
 
-def page_segments(page: Any) -> Iterator[str]:
-    for box in page._page_box.descendants():
-        element = getattr(box, "element", None)
-        key = element.get("data-msg") if element is not None else None
-        if key:
-            yield key
+def page_segments(page: Any) -> tuple[str, ...]:
+    """The segment keys (data-msg) of the elements laid out on `page`, in order."""
+    elements = (getattr(box, "element", None) for box in page._page_box.descendants())
+    keys = (element.get("data-msg") for element in elements if element is not None)
+    return tuple(dict.fromkeys(key for key in keys if key))
 
 
 class LayoutError(BrochureError):
@@ -103,17 +90,17 @@ class LayoutError(BrochureError):
 
 def check_layout(project: Project, translator: Translator, layout: Layout, budget: Budget) -> None:
     """A part that outgrows its pages fails the build, naming the segments that overflowed."""
-    if layout.fits(budget):
+    part = layout.overflow
+    if part is None and layout.pages == budget.pages:
         return
-    overflowing = layout.overflows()
-    part = overflowing[0] if overflowing else None
-    page = min(part.end, part.budget_end + 1) if part else min(layout.pages, budget.pages + 1)
-    renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
-    cited = [renditions[key] for key in layout.segments[page - 1] if key in renditions]
-    if part:
+    if part is not None:
+        page = min(part.end, part.budget_end + 1)
         where = f"'{part.id}' ends on page {part.end}, its budget ends on page {part.budget_end}"
     else:
+        page = min(layout.pages, budget.pages + 1)
         where = f"{layout.pages} pages, the budget is {budget.pages}"
+    renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
+    cited = [renditions[key] for key in layout.segments[page - 1] if key in renditions]
     names = "; ".join(f"line {rendition.line} “{rendition.msgid[:40]}”" for rendition in cited[:4])
     path = project.brochure_path if translator.is_source else project.catalog_path(translator.locale)
     line = cited[0].line if cited and cited[0].line else 1

@@ -7,6 +7,7 @@ import hashlib
 import io
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -17,8 +18,6 @@ from urllib.parse import unquote, urlsplit
 from . import press
 from .errors import BrochureError
 from .tagging import recording, retag
-
-LOGGER = logging.getLogger(__name__)
 
 
 class RefusedURL(ValueError):
@@ -101,6 +100,10 @@ def place(message: str, styles: Path) -> Problem:
     return Problem(files[0] if files else styles, int(at[1]) if at else 1, message)
 
 
+# What source/ holds, as WeasyPrint needs to know it (the system's MIME tables vary by machine).
+CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".png": "image/png"}
+
+
 def fetcher_class() -> type:
     """WeasyPrint's URLFetcher, narrowed to files under one folder and data: URIs."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -114,7 +117,8 @@ def fetcher_class() -> type:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             path = allowed_path(url, self.root)
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": guess_type(path)})
+            content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
     return SourceOnlyFetcher
 
@@ -130,16 +134,18 @@ def allowed_path(url: str, root: Path) -> Path:
     return path
 
 
-def guess_type(path: Path) -> str:
-    types = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf", ".png": "image/png"}
-    return types.get(path.suffix.lower(), "application/octet-stream")
-
-
 class PdfKind(StrEnum):
     """The two editions: for screens and screen readers, and for the press."""
 
     SCREEN = "screen"  # PDF/UA-1, tagged, A4
     PRINT = "print"  # PDF/X-4, A4 trimmed, 3 mm bleed, crop marks, pages in fours
+
+
+# The print edition is sRGB in WeasyPrint's hands (press.py says why), untagged.
+OPTIONS: dict[PdfKind, dict[str, Any]] = {
+    PdfKind.SCREEN: {"pdf_variant": "pdf/ua-1", "pdf_tags": True},
+    PdfKind.PRINT: {"pdf_variant": "pdf/x-4", "output_intent": "srgb"},
+}
 
 
 def render_pdf(
@@ -155,7 +161,7 @@ def render_pdf(
 
     Whatever WeasyPrint could not load fails here, naming the stylesheet and line, before a byte
     is written; so does a PDF that came out other than asked (not PDF/UA or PDF/X, untagged, another
-    language, boxes or page count unfit for the press).
+    language, boxes unfit for the press).
     """
     log = RendererLog()
     logging.getLogger("weasyprint").addHandler(log)
@@ -185,20 +191,12 @@ def lay_out_and_write(html: str, source_dir: Path, identifier: str, kind: PdfKin
     import weasyprint
 
     fetcher = fetcher_class()(source_dir)
-    # The print edition is sRGB in WeasyPrint's hands (press.py says why), untagged.
-    options: dict[str, Any] = (
-        {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
-        if kind is PdfKind.SCREEN
-        else {"pdf_variant": "pdf/x-4", "output_intent": "srgb"}
-    )
     document = weasyprint.HTML(
         string=html, base_url=source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render(font_config=font_configuration(), cache=IMAGE_CACHE, **options)
+    ).render(font_config=font_configuration(), cache=IMAGE_CACHE, **OPTIONS[kind])
     pdf_identifier = hashlib.md5(identifier.encode("utf-8")).hexdigest().encode("ascii")
-    if kind is not PdfKind.SCREEN:
-        return document, document.write_pdf(pdf_identifier=pdf_identifier, **options), None
-    with recording() as record:
-        data = document.write_pdf(pdf_identifier=pdf_identifier, **options)
+    with recording() if kind is PdfKind.SCREEN else nullcontext() as record:
+        data = document.write_pdf(pdf_identifier=pdf_identifier, **OPTIONS[kind])
     return document, data, record
 
 
@@ -229,17 +227,14 @@ def font_configuration() -> Any:
     return FontConfiguration()
 
 
-def page_previews(data: bytes, scale: float = 1.0) -> list[bytes]:
+def page_previews(data: bytes, scale: float) -> list[bytes]:
     """PNG images of each page (scale 1 is 72 dpi), for readers without a PDF viewer."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(data)
     images = []
-    try:
+    with pypdfium2.PdfDocument(data) as document:
         for page in document:
             stream = io.BytesIO()
             page.render(scale=scale).to_pil().save(stream, format="PNG")
             images.append(stream.getvalue())
-    finally:
-        document.close()
     return images

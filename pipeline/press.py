@@ -30,21 +30,14 @@ PDFX_VERSION = "PDF/X-4"
 
 def finish(data: bytes, profile: Path) -> bytes:
     """The print edition's bytes from WeasyPrint's: exact bleed, CMYK output intent, no links."""
-    if not profile.is_file():
-        raise BrochureError(
-            profile,
-            1,
-            "no ICC profile for the print edition's output intent (set print-profile in "
-            "[tool.brochure], or let `make` install libgs-common)",
-        )
-    icc = profile.read_bytes()
+    icc, name = read_profile(profile)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             page.obj.BleedBox = pikepdf.Array(outset(list(page.obj.TrimBox), BLEED))
             if "/Annots" in page.obj:
                 del page.obj["/Annots"]
-            default_rgb(pdf, page.obj)
-        output_intent(pdf, icc, profile_name(icc, profile))
+            default_rgb(page.obj)
+        output_intent(pdf, icc, name)
         stable_document_id(pdf)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)
@@ -64,7 +57,7 @@ def outset(box: list[Any], by: float) -> list[float]:
     return [round(left - by, 4), round(bottom - by, 4), round(right + by, 4), round(top + by, 4)]
 
 
-def default_rgb(pdf: pikepdf.Pdf, page: Any) -> None:
+def default_rgb(page: Any) -> None:
     """DeviceRGB on the page means sRGB (WeasyPrint's own profile): device-independent, as PDF/X-4
     wants colour that is not the output intent's. Forms and patterns share the page's colour spaces."""
     spaces = page.Resources.get("/ColorSpace")
@@ -98,15 +91,23 @@ def output_intent(pdf: pikepdf.Pdf, icc: bytes, name: str) -> None:
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
 
 
-def profile_name(icc: bytes, path: Path) -> str:
-    """The profile's own description (an ICC v2 `desc` tag), else its file name."""
-    count = int.from_bytes(icc[128:132], "big")
-    for entry in range(132, 132 + 12 * min(count, 100), 12):
-        offset = int.from_bytes(icc[entry + 4 : entry + 8], "big")
-        if icc[entry : entry + 4] == b"desc" and icc[offset : offset + 4] == b"desc":
-            length = int.from_bytes(icc[offset + 8 : offset + 12], "big")
-            return icc[offset + 12 : offset + 12 + length].rstrip(b"\0").decode("latin-1")
-    return path.stem
+def read_profile(path: Path) -> tuple[bytes, str]:
+    """The press's ICC profile, and its name: its own description, else its file name."""
+    from PIL import ImageCms
+
+    if not path.is_file():
+        raise BrochureError(
+            path,
+            1,
+            "no ICC profile for the print edition's output intent (set print-profile in "
+            "[tool.brochure], or let `make` install libgs-common)",
+        )
+    icc = path.read_bytes()
+    try:
+        description = ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile.profile_description
+    except OSError:
+        raise BrochureError(path, 1, "not an ICC profile (print-profile in [tool.brochure])") from None
+    return icc, description or path.stem
 
 
 def unfulfilled(data: bytes) -> list[str]:

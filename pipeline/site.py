@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Project
-from .files import write_atomic, write_text_atomic
+from .files import write_atomic
 from .html import TITLE_CONTEXT, TITLE_MSGID, PdfInfo, Renderer
 from .inputs import Inputs
 from .languages import stylesheet
@@ -42,12 +42,11 @@ def assemble(
         for locale in project.all_locales
         if (report := known.get(locale) or read_locale_report(out, locale))
     ]
-    published = [report for report in reports if report.published]
-    editions = [chooser_entry(project, inputs, report) for report in published]
-    write_if_changed(out / "index.html", chooser_page(project, out, inputs, editions))
+    editions = [chooser_entry(project, inputs, report) for report in reports if report.published]
+    write_text_if_changed(out / "index.html", chooser_page(project, out, inputs, editions))
     payload = {"created": inputs.created.isoformat(), "locales": [asdict(report) for report in reports]}
-    write_if_changed(out / "report.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    write_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()))
+    write_text_if_changed(out / "report.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    write_text_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()))
     append_step_summary(reports)
 
 
@@ -63,10 +62,8 @@ def chooser_page(project: Project, out: Path, inputs: Inputs, editions: list[dic
     }
     fonts = web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
     for font in fonts:
-        path = out / WEBFONTS_FOLDER / font.face.file_name
-        if not path.is_file() or path.read_bytes() != font.data:
-            write_atomic(path, font.data)
-    write_if_changed(out / WEBFONTS_FOLDER / FONTS_STYLESHEET, font_face_rules(fonts))
+        write_if_changed(out / WEBFONTS_FOLDER / font.face.file_name, font.data)
+    write_text_if_changed(out / WEBFONTS_FOLDER / FONTS_STYLESHEET, font_face_rules(fonts))
     context["fonts_stylesheet"] = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
     return renderer.render("chooser.html", **context)
 
@@ -117,14 +114,17 @@ def append_step_summary(reports: list[LocaleReport]) -> None:
         stream.write("\n".join(lines) + "\n")
 
 
-def write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        write_text_atomic(path, text)
+def write_if_changed(path: Path, data: bytes) -> None:
+    """A file that already holds `data` is left alone: assembling again changes no file's time."""
+    if not path.is_file() or path.read_bytes() != data:
+        write_atomic(path, data)
+
+
+def write_text_if_changed(path: Path, text: str) -> None:
+    write_if_changed(path, text.encode("utf-8"))
 
 
 def copy_tree(source: Path, target: Path) -> None:
     for path in sorted(source.rglob("*")):
         if path.is_file():
-            destination = target / path.relative_to(source)
-            if not destination.is_file() or destination.read_bytes() != path.read_bytes():
-                write_atomic(destination, path.read_bytes())
+            write_if_changed(target / path.relative_to(source), path.read_bytes())

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,10 @@ from .errors import BrochureError
 
 # HarfBuzz writes no creation date into a subset's head table; fontTools warns on reading it.
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+
+# fontTools always compresses at Brotli's best (11): 1.7 s for a page's CJK face. Quality 9
+# takes 0.3 s for 7 percent more bytes, which keeps a cold build of ten editions flat.
+BROTLI_QUALITY = 9
 
 DECLARATIONS = """
 typedef struct hb_blob_t hb_blob_t;
@@ -60,58 +62,35 @@ def face(path: Path, index: int) -> Any:
 
 def subset_woff2(path: Path, index: int, characters: str) -> bytes:
     """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2."""
-    from fontTools.ttLib import TTFont
-
     ffi, harfbuzz, harfbuzz_subset = libraries()
-    subset_input = harfbuzz_subset.hb_subset_input_create_or_fail()
-    try:
-        unicodes = harfbuzz_subset.hb_subset_input_unicode_set(subset_input)
-        for character in sorted(set(characters)):
-            harfbuzz.hb_set_add(unicodes, ord(character))
-        result = harfbuzz_subset.hb_subset_or_fail(face(path, index), subset_input)
-    finally:
-        harfbuzz_subset.hb_subset_input_destroy(subset_input)
+    # ffi.gc: HarfBuzz's objects are destroyed with their Python handles.
+    subset_input = ffi.gc(
+        harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
+    )
+    unicodes = harfbuzz_subset.hb_subset_input_unicode_set(subset_input)
+    for character in set(characters):
+        harfbuzz.hb_set_add(unicodes, ord(character))
+    result = ffi.gc(
+        harfbuzz_subset.hb_subset_or_fail(face(path, index), subset_input), harfbuzz.hb_face_destroy
+    )
     if result == ffi.NULL:
         raise BrochureError(path, 1, "HarfBuzz could not subset this font")
-    blob = harfbuzz.hb_face_reference_blob(result)
+    blob = ffi.gc(harfbuzz.hb_face_reference_blob(result), harfbuzz.hb_blob_destroy)
     length = ffi.new("unsigned int *")
     data = bytes(ffi.buffer(harfbuzz.hb_blob_get_data(blob, length), length[0]))
-    harfbuzz.hb_blob_destroy(blob)
-    harfbuzz.hb_face_destroy(result)
-    font = TTFont(io.BytesIO(data))
+    return pack_woff2(data)
+
+
+def pack_woff2(font_data: bytes) -> bytes:
+    """The font packed as WOFF2, at BROTLI_QUALITY (fontTools' writer has no setting for it)."""
+    from unittest import mock  # 30 ms to import: only when a font is packed
+
+    from fontTools.ttLib import TTFont, woff2
+
+    font = TTFont(io.BytesIO(font_data))
     font.flavor = "woff2"
     stream = io.BytesIO()
-    with brotli_quality(BROTLI_QUALITY):
+    compress = partial(woff2.brotli.compress, quality=BROTLI_QUALITY)
+    with mock.patch.object(woff2.brotli, "compress", compress):
         font.save(stream, reorderTables=False)
     return stream.getvalue()
-
-
-# fontTools always compresses at Brotli's best (11): 1.7 s for a page's CJK face. Quality 9
-# takes 0.3 s for 7 percent more bytes, which keeps a cold build of ten editions flat.
-BROTLI_QUALITY = 9
-
-
-class _Brotli:
-    """Brotli as fontTools' WOFF2 writer calls it, at a chosen quality."""
-
-    def __init__(self, module: Any, quality: int) -> None:
-        self.module, self.quality = module, quality
-        self.MODE_FONT = module.MODE_FONT
-
-    def compress(self, data: bytes, mode: int = 0, **options: Any) -> bytes:
-        return self.module.compress(data, mode=mode, quality=self.quality)  # type: ignore[no-any-return]
-
-    def decompress(self, data: bytes) -> bytes:
-        return self.module.decompress(data)  # type: ignore[no-any-return]
-
-
-@contextmanager
-def brotli_quality(quality: int) -> Iterator[None]:
-    from fontTools.ttLib import woff2
-
-    original = woff2.brotli
-    woff2.brotli = _Brotli(original, quality)
-    try:
-        yield
-    finally:
-        woff2.brotli = original

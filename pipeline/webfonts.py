@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
+from itertools import groupby
 from pathlib import Path
 
 from .errors import BrochureError, line_of
@@ -71,7 +72,10 @@ def read_fonts(path: Path) -> FontSet:
         raise BrochureError(path, 1, "needs a [stacks] table with 'default' and [[faces]] entries")
     found = tuple(read_face(path, text, entry) for entry in faces)
     families = {face.family for face in found}
-    for name in {family for stack in stacks.values() for family in stack} - families:
+    # The first unknown name in the file's order, so that the error is the same on every run.
+    unknown = [name for stack in stacks.values() for name in stack if name not in families]
+    if unknown:
+        name = unknown[0]
         raise BrochureError(path, line_of(text, name), f"stack names '{name}', which no [[faces]] entry has")
     return FontSet(found, {str(key): tuple(value) for key, value in stacks.items()})
 
@@ -181,11 +185,7 @@ def font_face_rules(fonts: list[WebFont]) -> str:
 
 def unicode_range(characters: str) -> str:
     """`U+20-22,U+41`: the code points of `characters`, consecutive ones merged."""
-    points = sorted({ord(c) for c in characters})
-    spans: list[list[int]] = []
-    for point in points:
-        if spans and point == spans[-1][1] + 1:
-            spans[-1][1] = point
-        else:
-            spans.append([point, point])
-    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in spans)
+    points = enumerate(sorted({ord(c) for c in characters}))
+    # In a run of consecutive code points, each one's distance from its position is the same.
+    runs = [[point for _, point in run] for _, run in groupby(points, lambda pair: pair[1] - pair[0])]
+    return ",".join(f"U+{run[0]:X}" if len(run) == 1 else f"U+{run[0]:X}-{run[-1]:X}" for run in runs)
