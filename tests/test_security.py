@@ -1,4 +1,8 @@
-"""Untrusted translations: nothing injected into the page, nothing fetched, nothing read outside source/."""
+"""Untrusted translations: nothing injected into the page, nothing fetched, nothing read outside source/.
+
+The translation tests build the German web page alone (`--to html`) where the page is all they
+read, and the PDF too where it is read, or counted on the page.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import pytest
 from pipeline.errors import BrochureError
 from pipeline.pdf import RefusedURL, allowed_path, render_pdf
 
-from .conftest import run_cli
+from .conftest import brochure
 
 PARAGRAPH = "The Global Exploration Strategy is the key to delivering these benefits."
 
@@ -46,8 +50,8 @@ def translate(project: Path, msgid: str, msgstr: str, locale: str = "de") -> Non
     catalog.save(str(path))
 
 
-def build_german(project: Path, out: Path) -> str:
-    result = run_cli("build", "-l", "de", "--out", str(out), cwd=project)
+def build_german(project: Path, out: Path, formats: str = "html") -> str:
+    result = brochure("build", "-l", "de", "--to", formats, "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
     return (out / "de" / "index.html").read_text(encoding="utf-8")
 
@@ -103,7 +107,7 @@ def test_ui_string_with_stray_percent_falls_back(project: Path, tmp_path: Path) 
     entry = catalog.find("PDF, %(num)s page")
     entry.msgstr_plural = {0: "PDF %(evil)s", 1: "PDF 100 %"}
     catalog.save(str(path))
-    page = build_german(project, tmp_path / "out")
+    page = build_german(project, tmp_path / "out", "html,pdf")  # the page counts the PDF's pages
     assert "PDF, 6 pages" in page
 
 
@@ -120,7 +124,7 @@ def test_new_link_target_is_refused(
     hostile = catalog.find(msgid).msgstr.replace("#note-agencies", f"http://127.0.0.1:{port}/track")
     translate(project, msgid, hostile)
     out = tmp_path / "out"
-    page = build_german(project, out)
+    page = build_german(project, out, "html,pdf")
     assert f"127.0.0.1:{port}" not in page
     assert f"127.0.0.1:{port}".encode() not in (out / "de" / "exploring-together-de.pdf").read_bytes()
     assert nothing_connected(server)
