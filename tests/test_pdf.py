@@ -172,7 +172,9 @@ def test_a_refused_url_fails_the_build(project: Path, tmp_path: Path) -> None:
 
 def test_ignored_css_is_a_warning_and_an_error_when_strict_or_in_ci(project: Path, tmp_path: Path) -> None:
     line = append_css(project, "p { colour: red; }")
-    result = brochure("build", "-l", "de", "--out", str(tmp_path / "lenient"), cwd=project, env={"CI": None})
+    result = brochure(
+        "build", "-l", "de", "--to", "pdf", "--out", str(tmp_path / "lenient"), cwd=project, env={"CI": None}
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "lenient" / "report.json").read_text(encoding="utf-8"))
     [german] = [entry for entry in report["locales"] if entry["locale"] == "de"]

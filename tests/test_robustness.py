@@ -98,7 +98,7 @@ def wait_for_line(process: subprocess.Popen[str], marker: str) -> None:
 
 def test_two_builds_at_once_do_not_collide(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    arguments = ["build", "-l", "de", "--jobs", "1", "--out", str(out)]
+    arguments = ["build", "-l", "de", "--to", "html", "--jobs", "1", "--out", str(out)]
     first = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", *arguments],
         cwd=project,
