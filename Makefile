@@ -22,8 +22,9 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext 
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
 
 # The suite on two workers (pytest-xdist), one per core; each test module runs whole in one
-# worker, so that what a module sets up once (its fixtures of module scope) is made once.
-XDIST ?= -n 2 --dist loadfile
+# worker, so that what a module sets up once (its fixtures of module scope) is made once, and
+# the modules are handed out in the order tests/conftest.py gives them, the longest first.
+XDIST ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: build test test-latest coverage lock system clean
 

@@ -34,6 +34,31 @@ LOCALES = (load_project(ROOT).source_locale, *TRANSLATED)
 SOURCE_DATE_EPOCH = "1700000000"
 
 
+# The modules that take longest, longest first; xdist hands out whole modules (`--dist loadfile
+# --no-loadscope-reorder`, see the Makefile) in collection order, and a long module handed out
+# last would leave one worker running it alone while the other idles.
+LONGEST_FIRST = (
+    "test_engine.py",
+    "test_serve.py",
+    "test_tagging.py",
+    "test_browser.py",
+    "test_pdf.py",
+    "test_security.py",
+    "test_robustness.py",
+    "test_scripts.py",
+    "test_workflow.py",
+    "test_update_property.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module's tests keep their order
+
+
 def copy_project(destination: Path) -> Path:
     """A copy of the project's inputs, so that a test may write without touching the work tree."""
     destination.mkdir(parents=True, exist_ok=True)
