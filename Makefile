@@ -21,7 +21,12 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext 
 # The build backend joins the lock, so that installing the project needs nothing unpinned.
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
 
-.PHONY: build test test-latest lint lock system clean
+# The suite on two workers (pytest-xdist), one per core; each test module runs whole in one
+# worker, so that what a module sets up once (its fixtures of module scope) is made once, and
+# the modules are handed out in the order tests/conftest.py gives them, the longest first.
+XDIST ?= -n 2 --dist loadfile --no-loadscope-reorder
+
+.PHONY: build test test-latest coverage lint lock system clean
 
 build: $(VENV)/.installed
 	$(BIN)/brochure build
@@ -41,9 +46,17 @@ test-latest: | system
 
 # pytest's exit 5 (no test collected) is a failure here, never a quiet success.
 pytest:
-	@status=0; $(PYTEST) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(PYTEST) -m pytest $(XDIST) $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# Line coverage of pipeline/ by the suite, the commands it runs in processes of their own
+# included ([tool.coverage.run]); the data is left in .coverage for `coverage html` and the like.
+coverage: $(VENV)/.installed-test
+	rm -f .coverage .coverage.*
+	@$(MAKE) --no-print-directory pytest PYTEST="$(BIN)/coverage run" PYTEST_ARGS="$(PYTEST_ARGS)"
+	$(BIN)/coverage combine --quiet
+	$(BIN)/coverage report
 
 $(VENV)/.installed: $(LOCK) pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)

@@ -11,7 +11,7 @@ import pytest
 from pipeline import cache
 from pipeline.cache import NATIVE_LIBRARIES, OUTPUT_LIBRARIES, pipeline_version, toolchain
 
-from .conftest import run_cli
+from .conftest import brochure
 
 
 def test_the_toolchain_names_python_the_libraries_and_the_native_renderers() -> None:
@@ -40,9 +40,9 @@ def test_a_new_release_of_any_of_them_changes_the_fingerprint(
 def test_a_changed_lock_renders_again(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     arguments = ("build", "-l", "de", "--to", "html", "--out", str(out))
-    assert run_cli(*arguments, cwd=project).returncode == 0
-    assert "nothing changed" in run_cli(*arguments, cwd=project).stdout
+    assert brochure(*arguments, cwd=project).returncode == 0
+    assert "nothing changed" in brochure(*arguments, cwd=project).stdout
     (project / "requirements.lock").write_text("babel==2.19.0 --hash=sha256:00\n", encoding="utf-8")
-    again = run_cli(*arguments, cwd=project)
+    again = brochure(*arguments, cwd=project)
     assert again.returncode == 0, again.stderr
     assert "nothing changed" not in again.stdout and "rendered" in again.stdout

@@ -1,4 +1,8 @@
-"""The build engine: incremental, parallel, split into per-locale jobs, and reporting."""
+"""The build engine: incremental, parallel, split into per-locale jobs, and reporting.
+
+The session's build (conftest's `built`, `--jobs 2`) is the full build these tests compare with
+and read the reports of; a test that changes something and builds again works on a copy of it.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
-from .conftest import LOCALES, ROOT, run_cli
+from .conftest import LOCALES, ROOT, SOURCE_DATE_EPOCH, brochure, copy_built, copy_project, run_cli
 
-EPOCH = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+EPOCH = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 
 
 def build(project: Path, out: Path, *arguments: str, env: dict[str, str] | None = None) -> str:
     result = run_cli("build", "--out", str(out), *arguments, cwd=project, env=env or EPOCH)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def build_here(project: Path, out: Path, *arguments: str) -> str:
+    """The same build, in this process: for builds that render one locale at most, and so fork
+    no worker (forking a process that runs threads, as a test process may, risks deadlocks)."""
+    result = brochure(
+        "build", "--out", str(out), *arguments, cwd=project, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -40,32 +55,38 @@ def snapshot(out: Path) -> dict[str, bytes]:
     }
 
 
-def test_incremental_builds(project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert set(states(build(project, out, "--jobs", "2")).values()) == {"rendered"}
-    before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
+def modified_times(out: Path) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
 
-    second = build(project, out)
+
+def test_incremental_builds(project: Path, tmp_path: Path) -> None:
+    """Only what changed is rendered again. HTML only: the cache decides before any renderer
+    runs, alike for every format (a no-op build over PDFs: the next test)."""
+    out = tmp_path / "out"
+    assert set(states(build(project, out, "--to", "html", "--jobs", "2")).values()) == {"rendered"}
+    before = modified_times(out)
+
+    second = build_here(project, out, "--to", "html")
     assert "nothing changed" in second
-    assert {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()} == before
+    assert modified_times(out) == before
 
     catalog = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     catalog.write_text(
         catalog.read_text(encoding="utf-8").replace("Wirtschaftliche Expansion", "Wirtschaftswachstum")
     )
-    assert states(build(project, out)) == {
+    assert states(build_here(project, out, "--to", "html")) == {
         **{locale: "up to date" for locale in LOCALES},
         "de": "rendered",
     }
 
     style = project / "source" / "styles" / "print.css"
     style.write_text(style.read_text(encoding="utf-8") + "\n/* a change */\n")
-    assert set(states(build(project, out)).values()) == {"rendered"}
+    assert set(states(build(project, out, "--to", "html")).values()) == {"rendered"}
 
 
-def test_noop_build_does_not_import_the_renderer(project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    build(project, out)
+def test_noop_build_does_not_import_the_renderer(project: Path, tmp_path: Path, built: Path) -> None:
+    out = copy_built(built, tmp_path)
+    before = modified_times(out)
     probe = (
         "import sys; from pipeline.cli import main; code = main(['build', '--out', sys.argv[1]]); "
         "print('weasyprint' in sys.modules, 'markdown_it' in sys.modules, code)"
@@ -79,67 +100,80 @@ def test_noop_build_does_not_import_the_renderer(project: Path, tmp_path: Path) 
         check=False,
     )
     assert result.stdout.strip().splitlines()[-1] == "False False 0", result.stdout + result.stderr
+    assert "nothing changed" in result.stdout
+    assert modified_times(out) == before  # not one file rewritten, PDFs and previews included
 
 
 def test_corrupt_or_foreign_cache_is_ignored(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(project, out, "-l", "fr")
+    build_here(project, out, "-l", "fr", "--to", "html")
     cache = tmp_path / ".brochure-cache" / "out.json"
     assert cache.is_file()
     for junk in ("{not json", json.dumps({"schema": "someone-else/9", "locales": {}})):
         cache.write_text(junk)
-        assert states(build(project, out, "-l", "fr")) == {"fr": "rendered"}
+        assert states(build_here(project, out, "-l", "fr", "--to", "html")) == {"fr": "rendered"}
 
 
-def test_a_damaged_output_is_rendered_again(project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    build(project, out, "-l", "it")
+def test_a_damaged_output_is_rendered_again(project: Path, tmp_path: Path, built: Path) -> None:
+    out = copy_built(built, tmp_path)
+    assert states(build_here(project, out, "-l", "it")) == {"it": "up to date"}
     for name in ("exploring-together-it.pdf", "exploring-together-it-print.pdf"):
         (out / "it" / name).write_bytes(b"%PDF-1.7 truncated")
-        assert states(build(project, out, "-l", "it")) == {"it": "rendered"}, name
+        assert states(build_here(project, out, "-l", "it")) == {"it": "rendered"}, name
         assert (out / "it" / name).stat().st_size > 50_000
 
 
-def test_output_is_the_same_whatever_the_jobs(project: Path, tmp_path: Path) -> None:
-    build(project, tmp_path / "one", "--jobs", "1")
-    build(project, tmp_path / "two", "--jobs", "2")
-    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each locale built on its own (`build -l LOCALE --jobs 1`, as a CI matrix job builds it),
+    one after another in this one process: locale -> its output folder."""
+    folder = tmp_path_factory.mktemp("parts")
+    project = copy_project(folder / "project")
+    folders = {locale: folder / f"part-{locale}" for locale in LOCALES}
+    for locale, out in folders.items():
+        build_here(project, out, "-l", locale, "--jobs", "1")
+    return folders
 
 
-def test_per_locale_jobs_assemble_like_a_full_build(project: Path, tmp_path: Path) -> None:
-    full = tmp_path / "full"
-    build(project, full)
+def test_output_is_the_same_whatever_the_jobs(built: Path, parts: dict[str, Path]) -> None:
+    """Every edition rendered in the building process itself, one after another (--jobs 1), is
+    byte for byte the session's build, whose two worker processes rendered them (--jobs 2)."""
+    for locale in LOCALES:
+        assert snapshot(parts[locale] / locale) == snapshot(built / locale), locale
+
+
+def test_per_locale_jobs_assemble_like_a_full_build(
+    project: Path, tmp_path: Path, built: Path, parts: dict[str, Path]
+) -> None:
     merged = tmp_path / "merged"
     for locale in LOCALES:
-        part = tmp_path / f"part-{locale}"
-        build(project, part, "-l", locale)
-        shutil.copytree(part / locale, merged / locale)
+        shutil.copytree(parts[locale] / locale, merged / locale)
     result = run_cli("assemble", "--out", str(merged), cwd=project, env=EPOCH)
     assert result.returncode == 0, result.stderr
-    assert snapshot(merged) == snapshot(full)
-    reports = [json.loads((folder / "report.json").read_text()) for folder in (full, merged)]
+    assert snapshot(merged) == snapshot(built)
+    reports = [json.loads((folder / "report.json").read_text()) for folder in (built, merged)]
     for report in reports:
         for locale in report["locales"]:
             locale.pop("seconds")
     assert reports[0] == reports[1]
 
 
-def test_report_and_step_summary(project: Path, tmp_path: Path) -> None:
-    summary = tmp_path / "summary.md"
-    build(project, tmp_path / "out", env={**EPOCH, "GITHUB_STEP_SUMMARY": str(summary)})
-    report = json.loads((tmp_path / "out" / "report.json").read_text())
+def test_report_and_step_summary(built: Path) -> None:
+    report = json.loads((built / "report.json").read_text())
     assert [entry["locale"] for entry in report["locales"]] == list(LOCALES)
     for entry in report["locales"]:
         assert entry["published"] and entry["pages"] == 6 and entry["completeness"] == 100.0
-    page = (tmp_path / "out" / "report.html").read_text()
+    page = (built / "report.html").read_text()
     assert 'src="de/preview/page-1.png"' in page
-    assert "| Deutsch (de) | yes | 100% | 6 | 0 | 0 |" in summary.read_text()
+    assert "| Deutsch (de) | yes | 100% | 6 | 0 | 0 |" in (built.parent / "summary.md").read_text()
 
 
-def test_plain_progress_has_no_control_codes(project: Path, tmp_path: Path) -> None:
-    stdout = build(project, tmp_path / "out", "-l", "de")
+def test_plain_progress_has_no_control_codes(built: Path) -> None:
+    """The session's build printed to a pipe, as in a CI log."""
+    stdout = (built.parent / "stdout.txt").read_text(encoding="utf-8")
     assert "\x1b" not in stdout
     assert "de: pdf" in stdout and "de: done" in stdout
+    assert set(states(stdout).values()) == {"rendered"} and set(states(stdout)) == set(LOCALES)
 
 
 def test_workflow_runs_the_documented_commands() -> None:

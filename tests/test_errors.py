@@ -1,4 +1,9 @@
-"""Bad input stops every command with one line `path:line: error: ...`, exit 2, and no output."""
+"""Bad input stops every command with one line `path:line: error: ...`, exit 2, and no output.
+
+Most cases call the command line's entry point in this process (`brochure`): bad input fails
+before anything is rendered, and a new Python process per case would prove nothing more. The
+cases run with `run_cli` show the same through a real process, as a user meets it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import brochure, run_cli
 
 BAD = Path(__file__).parent / "bad"
 ONE_ERROR_LINE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): error: \S.*\n$")
@@ -42,7 +47,7 @@ def test_malformed_source(project: Path, tmp_path: Path, case: str, line: int, c
     out = tmp_path / "out"
     arguments = ("build", "--out", str(out)) if command == "build" else ("extract",)
     before = (project / "locales" / "brochure.pot").read_bytes()
-    result = run_cli(*arguments, cwd=project)
+    result = brochure(*arguments, cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, "source/brochure.md") == line
     assert files_under(out) == []
     assert (project / "locales" / "brochure.pot").read_bytes() == before
@@ -65,7 +70,7 @@ BROKEN_CATALOGS = [
 def test_broken_catalog_stops_the_build(project: Path, tmp_path: Path, case: str, line: int) -> None:
     shutil.copy(BAD / "catalogs" / case, project / "locales" / "de" / "LC_MESSAGES" / "brochure.po")
     out = tmp_path / "out"
-    result = run_cli("build", "--out", str(out), cwd=project)
+    result = brochure("build", "--out", str(out), cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, "de/LC_MESSAGES/brochure.po") == line
     assert files_under(out) == []
 
@@ -80,7 +85,7 @@ def test_broken_catalog_stops_every_command(
     catalog = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
     shutil.copy(BAD / "catalogs" / case, catalog)
     before = catalog.read_bytes()
-    result = run_cli(*command, cwd=project)
+    result = brochure(*command, cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, "de/LC_MESSAGES/brochure.po") == line
     assert catalog.read_bytes() == before
 
@@ -93,21 +98,21 @@ def test_unknown_locale(project: Path, tmp_path: Path) -> None:
 
 def test_missing_catalog(project: Path, tmp_path: Path) -> None:
     (project / "locales" / "it" / "LC_MESSAGES" / "brochure.po").unlink()
-    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "--out", str(tmp_path / "out"), cwd=project)
     assert_clean_failure(result.stderr, result.returncode, "it/LC_MESSAGES/brochure.po")
     assert files_under(tmp_path / "out") == []
 
 
 def test_missing_facts(project: Path, tmp_path: Path) -> None:
     (project / "source" / "data.toml").unlink()
-    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "--out", str(tmp_path / "out"), cwd=project)
     assert_clean_failure(result.stderr, result.returncode, "source/data.toml")
 
 
 def test_unknown_territory(project: Path, tmp_path: Path) -> None:
     data = project / "source" / "data.toml"
     data.write_text(data.read_text(encoding="utf-8").replace('territory = "KR"', 'territory = "XK9"'))
-    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "--out", str(tmp_path / "out"), cwd=project)
     line = assert_clean_failure(result.stderr, result.returncode, "source/data.toml")
     assert "XK9" in data.read_text(encoding="utf-8").splitlines()[line - 1]
 
@@ -124,7 +129,7 @@ def test_broken_toml(project: Path, tmp_path: Path, name: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     lines.insert(3, "[unclosed")
     path.write_text("\n".join(lines) + "\n")
-    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "--out", str(tmp_path / "out"), cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, f"source/{name}") == 4
 
 
@@ -132,9 +137,9 @@ def test_broken_toml(project: Path, tmp_path: Path, name: str) -> None:
 def test_catalog_of_a_locale_that_is_not_configured(
     project: Path, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    assert run_cli("init", "es", cwd=project).returncode == 0
+    assert brochure("init", "es", cwd=project).returncode == 0
     arguments = (*command, "-l", "es") + (("--out", str(tmp_path / "out")) if command == ("build",) else ())
-    result = run_cli(*arguments, cwd=project)
+    result = brochure(*arguments, cwd=project)
     assert_clean_failure(result.stderr, result.returncode, "pyproject.toml")
     assert "add it to [tool.brochure] locales" in result.stderr
     assert files_under(tmp_path / "out") == []

@@ -13,7 +13,7 @@ from pipeline.config import load_project
 from pipeline.facts import read_facts
 from pipeline.glossary import Term, load_vocabulary, read_vocabulary
 
-from .conftest import ROOT, TRANSLATED, run_cli
+from .conftest import ROOT, TRANSLATED, brochure
 from .test_errors import assert_clean_failure, files_under
 
 BAD = Path(__file__).parent / "bad" / "glossary"
@@ -97,14 +97,14 @@ def test_bad_glossary_stops_check_and_build(
     shutil.copy(BAD / case, project / "source" / "glossary.toml")
     out = tmp_path / "out"
     arguments = ("build", "-l", "de", "--out", str(out)) if command == "build" else ("check",)
-    result = run_cli(*arguments, cwd=project)
+    result = brochure(*arguments, cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, "source/glossary.toml") == line
     assert files_under(out) == []
 
 
 def test_missing_glossary_is_named(project: Path) -> None:
     (project / "source" / "glossary.toml").unlink()
-    result = run_cli("check", cwd=project)
+    result = brochure("check", cwd=project)
     assert_clean_failure(result.stderr, result.returncode, "source/glossary.toml")
 
 
@@ -115,7 +115,7 @@ def test_check_reports_a_term_rendered_otherwise(project: Path) -> None:
     assert heading is not None
     heading.msgstr = "Les travaux clés de l’ISECG"
     po.save()
-    result = run_cli("check", "-l", "fr", cwd=project)
+    result = brochure("check", "-l", "fr", cwd=project)
     assert result.returncode == 0  # a warning: only --strict fails
     assert "warning[glossary]: “product” is rendered “produit”" in result.stdout
-    assert run_cli("check", "-l", "fr", "--strict", cwd=project).returncode == 1
+    assert brochure("check", "-l", "fr", "--strict", cwd=project).returncode == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pikepdf
@@ -13,7 +12,7 @@ import pytest
 from pipeline.catalogs import read_catalog
 from pipeline.config import html_lang
 
-from .conftest import LOCALES, ROOT, run_cli
+from .conftest import LOCALES, ROOT, SOURCE_DATE_EPOCH, brochure
 
 TITLES = {"en": "Exploring together"}
 
@@ -92,17 +91,15 @@ def test_every_page_has_a_preview(built: Path, pdfs: dict[str, pikepdf.Pdf], loc
     assert all(path.read_bytes().startswith(b"\x89PNG") for path in previews)
 
 
-def test_two_builds_give_identical_bytes(project: Path, tmp_path: Path) -> None:
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    outputs = []
-    for run in ("first", "second"):
-        out = tmp_path / run
-        result = run_cli("build", "-l", "fr", "--out", str(out), cwd=project, env=environment)
-        assert result.returncode == 0, result.stderr
-        outputs.append(out)
+def test_two_builds_give_identical_bytes(project: Path, tmp_path: Path, built: Path) -> None:
+    """The session's build and a second one, of French alone, in another folder."""
+    out = tmp_path / "second"
+    environment = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    result = brochure("build", "-l", "fr", "--out", str(out), cwd=project, env=environment)
+    assert result.returncode == 0, result.stderr
     for name in ("exploring-together-fr.pdf", "exploring-together-fr-print.pdf", "index.html"):
-        assert (outputs[0] / "fr" / name).read_bytes() == (outputs[1] / "fr" / name).read_bytes()
-    pdf = pikepdf.open(outputs[0] / "fr" / "exploring-together-fr.pdf")
+        assert (built / "fr" / name).read_bytes() == (out / "fr" / name).read_bytes()
+    pdf = pikepdf.open(built / "fr" / "exploring-together-fr.pdf")
     assert str(pdf.docinfo["/CreationDate"]).startswith("D:20231114")
 
 
@@ -113,7 +110,7 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
     entry.msgstr = " ".join([entry.msgstr] * 40)
     catalog.save(str(path))
     line = read_catalog(path).find(entry.msgid).linenum
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith(f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: 'products'")
     assert "Version 1 of the Global Exploration" in result.stderr
@@ -127,7 +124,7 @@ def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) 
     catalog.find("Economic expansion").msgstr = "Wirtschaftliche \u0378 Expansion"
     catalog.save(str(path))
     line = read_catalog(path).find("Economic expansion").linenum
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr == (
         f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: no font has '\u0378' (U+0378); "
@@ -138,7 +135,7 @@ def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) 
 
 def test_pseudo_locale_fits_the_layout_budget(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_cli("build", "-l", "en-XA", "--out", str(out), cwd=project)
+    result = brochure("build", "-l", "en-XA", "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
     assert "layout: fits the layout budget: 6 pages" in result.stdout
     text = pikepdf.open(out / "en-XA" / "exploring-together-en-XA.pdf").pages
@@ -158,7 +155,7 @@ def append_css(project: Path, rule: str) -> int:
 
 def test_a_stylesheet_naming_a_missing_image_fails_the_build(project: Path, tmp_path: Path) -> None:
     line = append_css(project, ".cover { background-image: url(../assets/missing.svg); }")
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"source/styles/print.css:{line}: error: the renderer failed: ")
     assert "missing.svg" in result.stderr and len(result.stderr.splitlines()) == 1
@@ -167,7 +164,7 @@ def test_a_stylesheet_naming_a_missing_image_fails_the_build(project: Path, tmp_
 
 def test_a_refused_url_fails_the_build(project: Path, tmp_path: Path) -> None:
     line = append_css(project, ".cover { background-image: url(file:///etc/hostname); }")
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"source/styles/print.css:{line}: error: the renderer failed: ")
     assert "refused" in result.stderr and "Traceback" not in result.stderr
@@ -175,8 +172,9 @@ def test_a_refused_url_fails_the_build(project: Path, tmp_path: Path) -> None:
 
 def test_ignored_css_is_a_warning_and_an_error_when_strict_or_in_ci(project: Path, tmp_path: Path) -> None:
     line = append_css(project, "p { colour: red; }")
-    lenient = {name: value for name, value in os.environ.items() if name != "CI"}
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "lenient"), cwd=project, env=lenient)
+    result = brochure(
+        "build", "-l", "de", "--to", "pdf", "--out", str(tmp_path / "lenient"), cwd=project, env={"CI": None}
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "lenient" / "report.json").read_text(encoding="utf-8"))
     [german] = [entry for entry in report["locales"] if entry["locale"] == "de"]
@@ -186,11 +184,9 @@ def test_ignored_css_is_a_warning_and_an_error_when_strict_or_in_ci(project: Pat
     assert "colour" in css[0]["message"]
     expected = f"source/styles/print.css:{line}: error: ignored by the renderer (--strict): "
     expected += "Ignored `colour: red`"
-    strict = run_cli("build", "-l", "de", "--strict", "--out", str(tmp_path / "strict"), cwd=project)
+    strict = brochure("build", "-l", "de", "--strict", "--out", str(tmp_path / "strict"), cwd=project)
     assert strict.returncode == 2 and strict.stderr.startswith(expected), strict.stderr
-    in_ci = run_cli(
-        "build", "-l", "de", "--out", str(tmp_path / "ci"), cwd=project, env={**os.environ, "CI": "true"}
-    )
+    in_ci = brochure("build", "-l", "de", "--out", str(tmp_path / "ci"), cwd=project, env={"CI": "true"})
     assert in_ci.returncode == 2 and in_ci.stderr.startswith(expected), in_ci.stderr
     assert not (tmp_path / "strict" / "de" / "exploring-together-de.pdf").exists()
 

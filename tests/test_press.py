@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.press import BLEED, MARKS, MM, unfulfilled
 
-from .conftest import LOCALES, run_cli
+from .conftest import LOCALES, brochure
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_a_print_budget_not_in_fours_is_refused(project: Path, tmp_path: Path) -
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("[print]\npages = 8", "[print]\npages = 7"), encoding="utf-8")
     line = text.splitlines().index("[print]") + 1
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith(f"source/layout.toml:{line}: error: the print edition is saddle-stitched")
 
@@ -137,7 +137,7 @@ def test_a_missing_output_intent_profile_fails_the_build(project: Path, tmp_path
     settings.write_text(
         text.replace("[tool.brochure]\n", '[tool.brochure]\nprint-profile = "no.icc"\n'), encoding="utf-8"
     )
-    result = run_cli("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith("no.icc:1: error: no ICC profile for the print edition's output intent")
     assert "Traceback" not in result.stderr

@@ -19,10 +19,10 @@ from pipeline.errors import BrochureError
 from pipeline.files import write_atomic
 from pipeline.source import parse_document
 
-from .conftest import run_cli
+from .conftest import SOURCE_DATE_EPOCH, brochure, copy_built
 from .test_errors import assert_clean_failure
 
-EPOCH = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+EPOCH = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 
 
 def test_a_full_disk_leaves_the_old_file_and_no_temporary(
@@ -45,7 +45,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(
 def test_output_folder_that_cannot_be_written(project: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = run_cli("build", "--out", str(blocker / "out"), cwd=project)
+    result = brochure("build", "--out", str(blocker / "out"), cwd=project)
     assert_clean_failure(result.stderr, result.returncode, ".lock")
 
 
@@ -54,28 +54,25 @@ def test_template_syntax_error_stops_before_any_output(project: Path, tmp_path: 
     lines = page.read_text(encoding="utf-8").splitlines()
     lines[9] = lines[9] + " {% if %}"
     page.write_text("\n".join(lines) + "\n")
-    result = run_cli("build", "--out", str(tmp_path / "out"), cwd=project)
+    result = brochure("build", "--out", str(tmp_path / "out"), cwd=project)
     assert assert_clean_failure(result.stderr, result.returncode, "source/templates/page.html") == 10
     assert not any(path.is_file() for path in (tmp_path / "out").rglob("*"))
 
 
-def test_a_killed_build_leaves_the_previous_outputs_readable(project: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    first = run_cli("build", "--out", str(out), cwd=project, env=EPOCH)
-    assert first.returncode == 0, first.stderr
+def test_a_killed_build_leaves_the_previous_outputs_readable(
+    project: Path, tmp_path: Path, built: Path
+) -> None:
+    """A build killed while it writes the first edition's PDF (English, the first locale)."""
+    out = copy_built(built, tmp_path)
     before = {path: path.read_bytes() for path in out.rglob("*.pdf")}
     style = project / "source" / "styles" / "print.css"
     style.write_text(style.read_text(encoding="utf-8") + "\nh2 { color: #123456; }\n")
+    command = [sys.executable, "-m", "pipeline.cli", "build", "-l", "en", "--jobs", "1", "--out", str(out)]
     for sig in (signal.SIGTERM, signal.SIGKILL):
         process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "build", "--jobs", "1", "--out", str(out)],
-            cwd=project,
-            env=EPOCH,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            command, cwd=project, env=EPOCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        wait_for_line(process, ": pdf")
+        wait_for_line(process, "en: pdf")
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=30)
         assert "Traceback" not in stderr
@@ -84,8 +81,9 @@ def test_a_killed_build_leaves_the_previous_outputs_readable(project: Path, tmp_
             assert data == old or (data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"))
     # SIGKILL leaves no chance to clean up: at most the one temporary file being written stays.
     assert len(list(out.rglob(".*.tmp"))) <= 1
-    again = run_cli("build", "--out", str(out), cwd=project, env=EPOCH)
+    again = brochure(*command[3:], cwd=project, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     assert again.returncode == 0, again.stderr
+    assert "en: done" in again.stdout
 
 
 def wait_for_line(process: subprocess.Popen[str], marker: str) -> None:
@@ -100,12 +98,18 @@ def wait_for_line(process: subprocess.Popen[str], marker: str) -> None:
 
 def test_two_builds_at_once_do_not_collide(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "pipeline.cli", "build", "--jobs", "1", "--out", str(out)]
+    arguments = ["build", "-l", "de", "--to", "html", "--jobs", "1", "--out", str(out)]
     first = subprocess.Popen(
-        command, cwd=project, env=EPOCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "pipeline.cli", *arguments],
+        cwd=project,
+        env=EPOCH,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     wait_for_line(first, ": checks")
-    second = subprocess.run(command, cwd=project, env=EPOCH, capture_output=True, text=True, check=False)
+    # The second, in this process, asks for the lock at once: the first is still rendering.
+    second = brochure(*arguments, cwd=project, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     assert second.returncode == 2
     assert "is being written by process" in second.stderr
     first.communicate(timeout=120)

@@ -1,4 +1,8 @@
-"""Untrusted translations: nothing injected into the page, nothing fetched, nothing read outside source/."""
+"""Untrusted translations: nothing injected into the page, nothing fetched, nothing read outside source/.
+
+The translation tests build the German web page alone (`--to html`) where the page is all they
+read, and the PDF too where it is read, or counted on the page.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import pytest
 from pipeline.errors import BrochureError
 from pipeline.pdf import RefusedURL, allowed_path, render_pdf
 
-from .conftest import run_cli
+from .conftest import brochure, copy_project
 
 PARAGRAPH = "The Global Exploration Strategy is the key to delivering these benefits."
 
@@ -46,24 +50,33 @@ def translate(project: Path, msgid: str, msgstr: str, locale: str = "de") -> Non
     catalog.save(str(path))
 
 
-def build_german(project: Path, out: Path) -> str:
-    result = run_cli("build", "-l", "de", "--out", str(out), cwd=project)
+def build_german(project: Path, out: Path, formats: str = "html") -> str:
+    result = brochure("build", "-l", "de", "--to", formats, "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
     return (out / "de" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [
-        "<script>alert(1)</script> Text",
-        '<img src="x" onerror="alert(1)"> Text',
-        "<iframe src='javascript:alert(1)'></iframe> Text",
-        "<style>body{display:none}</style> Text",
-    ],
-)
-def test_raw_html_in_a_translation_is_escaped(project: Path, tmp_path: Path, payload: str) -> None:
-    translate(project, PARAGRAPH, payload)
-    page = build_german(project, tmp_path / "out")
+# Each raw-HTML payload in a paragraph of its own: one build of the page shows what becomes of all.
+PAYLOADS = {
+    "<script>alert(1)</script> Text": PARAGRAPH,
+    '<img src="x" onerror="alert(1)"> Text': "Version 1 of the Global Exploration Roadmap",
+    "<iframe src='javascript:alert(1)'></iframe> Text": "Sustainable space exploration is a challenge",
+    "<style>body{display:none}</style> Text": "For the foreseeable future, the Moon, Mars",
+}
+
+
+@pytest.fixture(scope="module")
+def page_with_raw_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    project = copy_project(tmp_path_factory.mktemp("raw-html") / "project")
+    template = polib.pofile(str(project / "locales" / "brochure.pot"))
+    for payload, start in PAYLOADS.items():
+        translate(project, next(e.msgid for e in template if e.msgid.startswith(start)), payload)
+    return build_german(project, project.parent / "out")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_raw_html_in_a_translation_is_escaped(page_with_raw_html: str, payload: str) -> None:
+    page = page_with_raw_html
     tag = payload.split()[0].split(">")[0]
     # The page has a <style> of its own (each language's quotes and fonts): the payload's is not there.
     assert payload.removesuffix(" Text") not in page
@@ -104,7 +117,7 @@ def test_ui_string_with_stray_percent_falls_back(project: Path, tmp_path: Path) 
     entry = catalog.find("PDF, %(num)s page")
     entry.msgstr_plural = {0: "PDF %(evil)s", 1: "PDF 100 %"}
     catalog.save(str(path))
-    page = build_german(project, tmp_path / "out")
+    page = build_german(project, tmp_path / "out", "html,pdf")  # the page counts the PDF's pages
     assert "PDF, 6 pages" in page
 
 
@@ -121,7 +134,7 @@ def test_new_link_target_is_refused(
     hostile = catalog.find(msgid).msgstr.replace("#note-agencies", f"http://127.0.0.1:{port}/track")
     translate(project, msgid, hostile)
     out = tmp_path / "out"
-    page = build_german(project, out)
+    page = build_german(project, out, "html,pdf")
     assert f"127.0.0.1:{port}" not in page
     assert f"127.0.0.1:{port}".encode() not in (out / "de" / "exploring-together-de.pdf").read_bytes()
     assert nothing_connected(server)

@@ -24,7 +24,7 @@ import pytest
 from pipeline.facts import localize, read_facts
 from pipeline.tagging import TaggingError, read_lines, recording
 
-from .conftest import LOCALES, ROOT, catalog, copy_project, run_cli
+from .conftest import LOCALES, ROOT, brochure, catalog, copy_project
 
 EDGES = re.compile(r"[ \t\r\n\f]+")  # whitespace a layout adds; never the no-break spaces of the text
 
@@ -488,7 +488,7 @@ def hindi_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert configured.count('"hi"') == 1 and "publish-threshold = 0" in configured
     settings.write_text(configured, encoding="utf-8")
     out = project / "out"
-    result = run_cli("build", "-l", "hi", "--to", "pdf", "--out", str(out), cwd=project)
+    result = brochure("build", "-l", "hi", "--to", "pdf", "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
     return out / "hi" / "exploring-together-hi.pdf"
 

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.catalogs import read_catalog
 
-from .conftest import ROOT, TRANSLATED, run_cli
+from .conftest import ROOT, TRANSLATED, brochure, run_cli
 
 OLD = "The Global Exploration Strategy is the key to delivering these benefits."
 NEW = "The Global Exploration Strategy is the key to delivering all these benefits."
@@ -120,7 +120,7 @@ def test_init_starts_a_catalog_msgfmt_accepts(project: Path, locale: str) -> Non
 
 @pytest.mark.parametrize("code", ["xx", "de_XYZ_1", "12", "not a locale"])
 def test_init_refuses_what_is_not_a_locale(project: Path, code: str) -> None:
-    result = run_cli("init", code, cwd=project)
+    result = brochure("init", code, cwd=project)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "is not a CLDR locale" in result.stderr
     assert not (project / "locales" / code.replace("-", "_")).exists()
