@@ -16,12 +16,13 @@ import re
 import statistics
 import sys
 import tomllib
+from functools import partial
 from pathlib import Path
 
 import polib
 
 from bench import runner
-from bench.runner import FIRST_FOUR, Run, Series
+from bench.runner import FIRST_FOUR, Run
 from pipeline.pseudo import pseudo_translate
 
 EDITED_MSGID = "Economic expansion"
@@ -60,9 +61,8 @@ def cold(project: Path, documents: list[Path], runs: int) -> list[str]:
 
 def noop(project: Path, runs: int) -> str:
     """Measurement 3: `brochure build` again, nothing changed."""
-    series = runner.interleave({"no-op": lambda: runner.brochure(project, "build", "--out", "out")}, runs)[
-        "no-op"
-    ]
+    build = partial(runner.brochure, project, "build", "--out", "out")
+    series = runner.interleave({"no-op": build}, runs)["no-op"]
     if any("nothing changed" not in run.output for run in series.runs):
         runner.log("warning: a no-op rebuild rendered something")
     return runner.row("3. no-op rebuild", series)
@@ -84,10 +84,8 @@ def edit(project: Path, german: list[Path], runs: int) -> str:
             runner.log(f"warning: editing de.po rendered {rendered}, not de alone")
         return result
 
-    series = runner.interleave(
-        {"edit": edited_build, "bare WeasyPrint, de": lambda: bare(project, german)}, runs
-    )
-    build, weasy = series.values()
+    kinds = {"edit": edited_build, "bare WeasyPrint, de": lambda: bare(project, german)}
+    build, weasy = runner.interleave(kinds, runs).values()
     return runner.row(f"4. de.po edited, then build ({len(german)} PDFs)", build, weasy)
 
 
@@ -112,16 +110,13 @@ def scale(work: Path, runs: int) -> str:
     lines = ["| locales | median (min – max) | s / locale | CPU s / locale |", "| --- | --- | --- | --- |"]
     medians = []
     for count in SCALING["counts"]:
-        one = timed_scale(scaled(work, count), runs)
+        build = partial(runner.cold_build, scaled(work, count), "--jobs", "2")
+        one = runner.interleave({"scale": build}, runs)["scale"]
         medians.append(one.wall)
         per_locale = f"{one.wall / count:.2f} | {one.cpu / count:.2f}"
         lines.append(f"| {count} | {one.wall:.2f} s ({one.spread()}) | {per_locale} |")
     slope, intercept = statistics.linear_regression(SCALING["counts"], medians)
     return "\n".join([*lines, "", f"Least-squares line: {intercept:.1f} s + {slope:.2f} s × locales."])
-
-
-def timed_scale(project: Path, runs: int) -> Series:
-    return runner.interleave({"scale": lambda: runner.cold_build(project, "--jobs", "2")}, runs)["scale"]
 
 
 def main() -> None:

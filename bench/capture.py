@@ -1,9 +1,6 @@
-"""Build each locale once, keeping every HTML document the build hands to WeasyPrint: the
-baseline's input is then exactly what the build lays out, whatever the pipeline's internals.
-
-    python -m bench.capture FOLDER LOCALE...
-
-writes FOLDER/LOCALE/1.html, 2.html, ... (the screen edition, then the print edition).
+"""Build each locale, saving each HTML document it hands to WeasyPrint (the screen edition, then
+the print edition) as FOLDER/LOCALE/1.html, 2.html...: the baseline's input, exactly what the
+build lays out.  Usage: python -m bench.capture FOLDER LOCALE...
 """
 
 from __future__ import annotations

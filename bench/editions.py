@@ -9,14 +9,8 @@ PDF's size (target for the CJK ones: at most 1.2 MB) and the peak RSS of any one
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from bench.runner import FIRST_FOUR, cold_build, copy_project, interleave, row, table, workspace
-
-
-def pdf_sizes(out: Path) -> str:
-    sizes = [f"{pdf.stem}: {pdf.stat().st_size / 1e6:.2f} MB" for pdf in sorted(out.glob("*/*.pdf"))]
-    return "\n".join(f"- {size}" for size in sizes)
 
 
 def main() -> None:
@@ -33,7 +27,8 @@ def main() -> None:
         print(table(row("ten editions against four", series["ten editions"], series["four editions"])))
         peak = max(run.peak_mb for one in series.values() for run in one.runs)
         print(f"\nPeak RSS of one process over all timed builds: {peak:.0f} MB\n")
-        print(pdf_sizes(ten / "out"))
+        for pdf in sorted((ten / "out").glob("*/*.pdf")):
+            print(f"- {pdf.stem}: {pdf.stat().st_size / 1e6:.2f} MB")
 
 
 if __name__ == "__main__":
