@@ -111,7 +111,7 @@ def scale(work: Path, runs: int) -> str:
     medians = []
     for count in SCALING["counts"]:
         build = partial(runner.cold_build, scaled(work, count), "--jobs", "2")
-        one = runner.interleave({"scale": build}, runs)["scale"]
+        (one,) = runner.interleave({f"{count} locales": build}, runs).values()
         medians.append(one.wall)
         per_locale = f"{one.wall / count:.2f} | {one.cpu / count:.2f}"
         lines.append(f"| {count} | {one.wall:.2f} s ({one.spread()}) | {per_locale} |")
