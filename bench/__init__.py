@@ -1,0 +1,1 @@
+"""Benchmarks of `brochure build`: `python -m bench.build` and `python -m bench.editions`."""
