@@ -139,3 +139,35 @@ def test_stats_and_check_in_json(project: Path) -> None:
     assert result.returncode == 1
     assert {finding["code"] for finding in findings} >= {"injection", "fr-spacing"}
     assert all(set(finding) == {"path", "line", "severity", "code", "message"} for finding in findings)
+
+
+def test_a_locale_below_the_threshold_is_reported_and_not_published(project: Path, tmp_path: Path) -> None:
+    """A German catalog whose translations were all emptied: the build says why it leaves German
+    out, and makes neither its page nor its PDF; the chooser does not offer it."""
+    path = project / "locales" / "de" / "LC_MESSAGES" / "brochure.po"
+    emptied = polib.pofile(str(path))
+    for entry in emptied:
+        entry.msgstr = ""
+        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+    emptied.save()
+    out = tmp_path / "out"
+    result = brochure("build", "-l", "en", "-l", "de", "--to", "html", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "not published: 0% of words translated, below the 80% threshold" in result.stdout
+    report = json.loads((out / "de" / "build.json").read_text(encoding="utf-8"))
+    assert (report["published"], report["completeness"]) == (False, 0.0)
+    assert not (out / "de" / "index.html").exists()
+    chooser = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/index.html"' in chooser and 'href="de/index.html"' not in chooser
+
+
+def test_stats_prints_one_row_per_catalog(project: Path) -> None:
+    result = brochure("stats", cwd=project)
+    assert result.returncode == 0, result.stderr
+    header, *rows = (line.split() for line in result.stdout.splitlines())
+    assert header == ["locale", "translated", "fuzzy", "untranslated", "words", "percent"]
+    assert [row[0] for row in rows] == list(TRANSLATED)
+    for locale, translated, fuzzy, untranslated, words, percent in rows:
+        done, total = words.split("/")
+        assert (fuzzy, untranslated, percent, done) == ("0", "0", "100.0%", total), locale
+        assert int(translated) > 0
