@@ -39,6 +39,12 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
+def write_if_changed(path: Path, data: bytes) -> None:
+    """A file that already holds `data` is left alone: building again changes no file's time."""
+    if not path.is_file() or path.read_bytes() != data:
+        write_atomic(path, data)
+
+
 @contextmanager
 def exclusive(lock_path: Path, what: str) -> Iterator[None]:
     """Hold an advisory lock while writing `what`; a second writer is told, not left to collide."""

@@ -35,10 +35,9 @@ from .pdf import Problem
 from .reports import LOCALE_REPORT, Finding, LocaleReport, Severity, to_json
 from .segmap import write_segment_map
 from .translate import Translator
-from .webfonts import FONTS_STYLESHEET, WebFont, font_face_rules, web_fonts
+from .webfonts import web_fonts, write_fonts
 
 PREVIEW_FOLDER = "preview"
-WEBFONTS_FOLDER = "webfonts"
 PRINT_PREVIEW_FOLDER = "preview-print"
 # What forked workers inherit from the build: the parsed inputs, and where to send progress.
 _worker: tuple[Project, Inputs, Progress] | None = None
@@ -127,21 +126,9 @@ def write_page(
     edition.asset_prefix = "../assets/"
     edition.language_css = Markup(stylesheet(inputs.languages, inputs.fonts, font_files=False))
     fonts = web_fonts(inputs.fonts, renderer.render("page.html", edition=edition))
-    write_fonts(folder / WEBFONTS_FOLDER, fonts)
-    edition.fonts_stylesheet = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
+    edition.fonts_stylesheet = write_fonts(folder, fonts)
     write_text_atomic(folder / "index.html", renderer.render("page.html", edition=edition))
     write_segment_map(project, inputs, translator, edition, folder)
-
-
-def write_fonts(folder: Path, fonts: list[WebFont]) -> None:
-    """The subsets and the stylesheet of their @font-face rules, beside them."""
-    for font in fonts:
-        write_atomic(folder / font.face.file_name, font.data)
-    write_text_atomic(folder / FONTS_STYLESHEET, font_face_rules(fonts))
-    names = {font.face.file_name for font in fonts}
-    for stale in folder.glob("*.woff2"):
-        if stale.name not in names:
-            stale.unlink()
 
 
 def render_print(

@@ -15,14 +15,12 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Project
-from .files import write_atomic
+from .files import write_if_changed
 from .html import TITLE_CONTEXT, TITLE_MSGID, PdfInfo, Renderer
 from .inputs import Inputs
 from .languages import stylesheet
 from .reports import LocaleReport, read_locale_report
-from .webfonts import FONTS_STYLESHEET, font_face_rules, web_fonts
-
-WEBFONTS_FOLDER = "webfonts"
+from .webfonts import web_fonts, write_fonts
 
 # Pages load fonts as WOFF2 subsets made for each (webfonts/), never source/fonts' whole files.
 STATIC_FOLDERS = ("styles", "assets")
@@ -60,11 +58,9 @@ def chooser_page(project: Project, out: Path, inputs: Inputs, editions: list[dic
         "fonts_stylesheet": "",
         "language_css": Markup(stylesheet(inputs.languages, inputs.fonts, font_files=False)),
     }
-    fonts = web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
-    for font in fonts:
-        write_if_changed(out / WEBFONTS_FOLDER / font.face.file_name, font.data)
-    write_text_if_changed(out / WEBFONTS_FOLDER / FONTS_STYLESHEET, font_face_rules(fonts))
-    context["fonts_stylesheet"] = f"{WEBFONTS_FOLDER}/{FONTS_STYLESHEET}"
+    context["fonts_stylesheet"] = write_fonts(
+        out, web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
+    )
     return renderer.render("chooser.html", **context)
 
 
@@ -112,12 +108,6 @@ def append_step_summary(reports: list[LocaleReport]) -> None:
         )
     with open(summary, "a", encoding="utf-8") as stream:
         stream.write("\n".join(lines) + "\n")
-
-
-def write_if_changed(path: Path, data: bytes) -> None:
-    """A file that already holds `data` is left alone: assembling again changes no file's time."""
-    if not path.is_file() or path.read_bytes() != data:
-        write_atomic(path, data)
 
 
 def write_text_if_changed(path: Path, text: str) -> None:

@@ -18,13 +18,13 @@ from itertools import groupby
 from pathlib import Path
 
 from .errors import BrochureError, line_of
-from .files import read_toml
+from .files import read_toml, write_if_changed
 from .subset import subset_woff2
 
 # Generated content that the stylesheets add to the text: quotation marks, list counters, the
 # footnote's asterisk and the separators; present or not, they cost a few glyphs.
 GENERATED = "0123456789*,.:;–—‘’“”«»„‚「」『』"
-FONTS_STYLESHEET = "fonts.css"
+FOLDER, FONTS_STYLESHEET = "webfonts", "fonts.css"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,3 +189,15 @@ def unicode_range(characters: str) -> str:
     # In a run of consecutive code points, each one's distance from its position is the same.
     runs = [[point for _, point in run] for _, run in groupby(points, lambda pair: pair[1] - pair[0])]
     return ",".join(f"U+{run[0]:X}" if len(run) == 1 else f"U+{run[0]:X}-{run[-1]:X}" for run in runs)
+
+
+def write_fonts(page_folder: Path, fonts: list[WebFont]) -> str:
+    """The subsets and the stylesheet of their @font-face rules, in the page's webfonts/ (what
+    did not change is left alone, a subset no longer used goes); the stylesheet's address."""
+    folder = page_folder / FOLDER
+    for font in fonts:
+        write_if_changed(folder / font.face.file_name, font.data)
+    write_if_changed(folder / FONTS_STYLESHEET, font_face_rules(fonts).encode("utf-8"))
+    for stale in set(folder.glob("*.woff2")) - {folder / font.face.file_name for font in fonts}:
+        stale.unlink()
+    return f"{FOLDER}/{FONTS_STYLESHEET}"
