@@ -67,6 +67,13 @@ class Project:
     def template_path(self) -> Path:
         return self.locales_dir / f"{self.domain}.pot"
 
+    def messages_path(self, locale: str) -> Path:
+        """Where a locale's text comes from, to cite in errors: the source for the source locale,
+        the template for the pseudo-locale (made from it), else the locale's catalog."""
+        if locale == self.source_locale:
+            return self.brochure_path
+        return self.template_path if locale == PSEUDO_LOCALE else self.catalog_path(locale)
+
     def catalog_path(self, locale: str) -> Path:
         return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.po"
 

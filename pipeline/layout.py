@@ -102,6 +102,6 @@ def check_layout(project: Project, translator: Translator, layout: Layout, budge
     renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
     cited = [renditions[key] for key in layout.segments[page - 1] if key in renditions]
     names = "; ".join(f"line {rendition.line} “{rendition.msgid[:40]}”" for rendition in cited[:4])
-    path = project.brochure_path if translator.is_source else project.catalog_path(translator.locale)
+    path = project.messages_path(translator.locale)
     line = cited[0].line if cited and cited[0].line else 1
     raise LayoutError(path, line, f"{translator.locale}: {where}; on page {page}: {names}")

@@ -100,21 +100,23 @@ def render_pdfs(
     report: LocaleReport,
 ) -> LocaleReport:
     """Both PDF editions into `edition`; the report gains what the renderer ignored."""
-    locale = translator.locale
-    notify(locale, "pdf")
-    edition.pdf, layout_note, ignored = render_print(
-        project, inputs, translator, edition, folder, notify, strict
-    )
-    notify(locale, "print pdf")
-    press = replace(edition, press=True)
-    edition.print_pdf, print_note, print_ignored = render_print(
-        project, inputs, translator, press, folder, notify, strict
-    )
-    # press.css imports print.css: what both editions ignore is reported once.
-    ignored += [finding for finding in print_ignored if finding not in ignored]
+    notes: list[str] = []
+    ignored: list[dict[str, object]] = []
+    for press in (False, True):  # the screen edition first: the print edition links its PDF
+        notify(translator.locale, "print pdf" if press else "pdf")
+        pdf, note, found = render_print(
+            project, inputs, translator, replace(edition, press=press), folder, notify, strict
+        )
+        if press:
+            edition.print_pdf = pdf
+        else:
+            edition.pdf = pdf
+        notes.append(note)
+        # press.css imports print.css: what both editions ignore is reported once.
+        ignored += [finding for finding in found if finding not in ignored]
     report = replace(report, findings=[*report.findings, *ignored])
-    if locale == PSEUDO_LOCALE:
-        report = replace(report, note=f"{layout_note}; print edition: {print_note}")
+    if translator.locale == PSEUDO_LOCALE:
+        report = replace(report, note=f"{notes[0]}; print edition: {notes[1]}")
     return report
 
 
@@ -192,7 +194,7 @@ def missing_glyphs(project: Project, translator: Translator, characters: tuple[s
     """No font has these characters: name them, and the first segment that uses one."""
     named = ", ".join(f"'{character}' (U+{ord(character):04X})" for character in characters)
     users = [r for r in translator.renditions.values() if any(c in r.text for c in characters)]
-    path = project.brochure_path if translator.is_source else project.catalog_path(translator.locale)
+    path = project.messages_path(translator.locale)
     line = users[0].line if users and users[0].line else 1
     where = f"; used in “{users[0].msgid[:40]}”" if users else ""
     return BrochureError(path, line, f"{translator.locale}: no font has {named}{where}")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .config import PSEUDO_LOCALE, Project, html_lang
+from .config import Project, html_lang
 from .extract import segment_messages
 from .files import write_text_atomic
 from .glossary import Vocabulary
@@ -86,7 +86,7 @@ def segment_map(
 ) -> list[MappedSegment]:
     """Every segment of the page in page order; `translator` has rendered `nodes` already."""
     messages = segment_messages(document, vocabulary, project.relative(project.brochure_path))
-    catalog = project.relative(catalog_path(project, translator.locale))
+    catalog = project.relative(project.messages_path(translator.locale))
     mapped = []
     for segment, node in placed(document.blocks, nodes):
         rendition = translator.renditions[segment.msgid]
@@ -117,11 +117,6 @@ def placed(blocks: tuple[Block, ...], nodes: tuple[Node, ...]) -> Iterator[tuple
         if block.segment is not None:
             yield block.segment, node
         yield from placed(block.children, node.children)
-
-
-def catalog_path(project: Project, locale: str) -> Path:
-    """Where the locale's entries come from: the pseudo-locale makes its own from the template."""
-    return project.template_path if locale == PSEUDO_LOCALE else project.catalog_path(locale)
 
 
 def source_line(project: Project, segment: Segment) -> str:
