@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,9 @@ def face(path: Path, index: int) -> Any:
     return harfbuzz.hb_face_create(blob, index)
 
 
+# Every page sets the mottos of all ten languages: a worker that renders several editions cuts
+# their CJK and Devanagari faces once, and the preview once per change of a page's characters.
+@lru_cache(maxsize=64)
 def subset_woff2(path: Path, index: int, characters: str) -> bytes:
     """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2."""
     ffi, harfbuzz, harfbuzz_subset = libraries()
