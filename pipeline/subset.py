@@ -90,7 +90,8 @@ def pack_woff2(font_data: bytes) -> bytes:
 
     from fontTools.ttLib import TTFont, woff2
 
-    font = TTFont(io.BytesIO(font_data))
+    # The head table keeps the original's dates: fontTools would stamp the time of the build.
+    font = TTFont(io.BytesIO(font_data), recalcTimestamp=False)
     font.flavor = "woff2"
     stream = io.BytesIO()
     compress = partial(woff2.brotli.compress, quality=BROTLI_QUALITY)

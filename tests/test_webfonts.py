@@ -75,3 +75,13 @@ def test_lato_has_every_letter_of_the_cyrillic_editions(locale: str) -> None:
         cmap = TTFont(face.path).getBestCmap()
         text = "".join(entry.msgstr + entry.msgstr.upper() for entry in catalog(locale))
         assert {c for c in text if not c.isspace() and ord(c) not in cmap} == set(), face.path.name
+
+
+def test_subsets_are_dated_as_their_fonts_not_as_the_build(built: Path) -> None:
+    faces = {face.file_name: face for face in read_fonts(ROOT / "source" / "fonts.toml").faces}
+    fonts = page_fonts(built / "de" / "index.html")
+    assert len(fonts) > 5
+    for path in fonts:
+        face = faces[path.name]
+        with TTFont(face.path, fontNumber=face.index, lazy=True) as original:
+            assert TTFont(path)["head"].modified == original["head"].modified, path.name
