@@ -96,8 +96,7 @@ def language_name(code: str) -> str:
     """The language's name in itself, capitalised as a menu entry: Deutsch, Français, Italiano."""
     if code == PSEUDO_LOCALE:
         return "Pseudo-locale"
-    locale = babel_locale(code)
-    name = locale.get_display_name(locale) or code
+    name = babel_locale(code).display_name or code
     return name[:1].upper() + name[1:]
 
 
