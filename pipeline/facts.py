@@ -95,9 +95,16 @@ class _FactsReader:
         framework = dates.get("framework")
         if not isinstance(framework, datetime.date):
             raise self.fail("framework", "[dates] framework must be a date such as 2007-05-31")
+        members = self.members()
+        # History: how many agencies set up ISECG, which the member list today does not change.
+        count = self.table("history").get("founding-agencies")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise self.fail(
+                "founding-agencies", "[history] founding-agencies must be a whole number such as 14"
+            )
         return Facts(
-            members=self.members(),
-            founding_agencies=self.founding_agencies(),
+            members=members,
+            founding_agencies=count,
             framework=framework,
             people={key: self.person(key, value) for key, value in self.table("people").items()},
             email=self.string(contact, "email"),
@@ -105,15 +112,6 @@ class _FactsReader:
             member_formats=self.member_formats(),
             **self.eras(),
         )
-
-    def founding_agencies(self) -> int:
-        """How many agencies set up ISECG: history, which the member list today does not change."""
-        count = self.table("history").get("founding-agencies")
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise self.fail(
-                "founding-agencies", "[history] founding-agencies must be a whole number such as 14"
-            )
-        return count
 
     def string(self, table: object, key: str) -> str:
         value = table.get(key) if isinstance(table, dict) else None
@@ -203,8 +201,7 @@ def life_years(person: Person, locale: Locale, era_width: str) -> str:
     if not person.before_common_era:
         return span
     fields = {"y": span, "G": locale.eras[era_width][0]}
-    pattern = locale.datetime_skeletons.get(YEAR_WITH_ERA)
-    tokens = tokenize_pattern(pattern.pattern if pattern else "y G")
+    tokens = tokenize_pattern(locale.datetime_skeletons[YEAR_WITH_ERA].pattern)
     parts = [str(value) if kind == "chars" else fields.get(value[0], "") for kind, value in tokens]
     # One unit on the page: the era never ends up alone at the start of a line.
     return unbroken("".join(parts))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -94,54 +96,8 @@ def language_name(code: str) -> str:
     """The language's name in itself, capitalised as a menu entry: Deutsch, Français, Italiano."""
     if code == PSEUDO_LOCALE:
         return "Pseudo-locale"
-    locale = babel_locale(code)
-    name = locale.get_display_name(locale) or code
+    name = babel_locale(code).display_name or code
     return name[:1].upper() + name[1:]
-
-
-@dataclass(slots=True)
-class NodeBuilder:
-    """Translate each block's segment and fill the motto slots with other languages' mottos."""
-
-    translator: Translator
-    facts: LocalFacts
-    mottos: Iterator[Motto]
-    source_lang: str
-    whole_words: bool = False
-    first_seen: set[str] = field(default_factory=set)
-
-    def build(self, document: Document) -> tuple[Node, ...]:
-        # The cover has no opening paragraph: only sections open with a small-caps line.
-        self.first_seen.update(block.name for block in document.blocks if block.kind is not BlockKind.SECTION)
-        return tuple(self.node(block, section=block.name) for block in document.blocks)
-
-    def node(self, block: Block, section: str) -> Node:
-        if block.kind is BlockKind.MOTTO:
-            return Node(kind=block.kind, motto=next(self.mottos, None))
-        html, lang, key = Markup(""), "", ""
-        if block.segment is not None:
-            rendition = self.translator.translate(block.segment.msgid)
-            html = render_inline(rendition.text, self.facts.placeholders)
-            if self.whole_words and not rendition.falls_back:
-                html = keep_words_whole(html)
-            lang = self.source_lang if rendition.falls_back else ""
-            key = segment_key(block.segment.msgid)
-        children = tuple(self.node(child, section) for child in block.children)
-        first = block.kind is BlockKind.PARAGRAPH and section not in self.first_seen
-        if first and block.segment is not None:
-            self.first_seen.add(section)
-        anchor = f"{section}-title" if block.kind is BlockKind.HEADING and block.level == 2 else ""
-        return Node(
-            kind=block.kind,
-            name=block.name,
-            level=block.level,
-            html=html,
-            lang=lang,
-            key=key,
-            first=first,
-            anchor=anchor,
-            children=children,
-        )
 
 
 def build_nodes(
@@ -158,7 +114,28 @@ def build_nodes(
     """
     others = [motto for motto in mottos if motto.lang != translator.locale]
     slots: Iterator[Motto] = itertools.cycle(others) if others else iter(())
-    return NodeBuilder(translator, facts, slots, source_lang, whole_words).build(document)
+    # The cover has no opening paragraph: only sections open with a small-caps line.
+    first_seen = {block.name for block in document.blocks if block.kind is not BlockKind.SECTION}
+
+    def node(block: Block, section: str) -> Node:
+        if block.kind is BlockKind.MOTTO:
+            return Node(kind=block.kind, motto=next(slots, None))
+        html, lang, key = Markup(""), "", ""
+        if block.segment is not None:
+            rendition = translator.translate(block.segment.msgid)
+            html = render_inline(rendition.text, facts.placeholders)
+            if whole_words and not rendition.falls_back:
+                html = keep_words_whole(html)
+            lang = source_lang if rendition.falls_back else ""
+            key = segment_key(block.segment.msgid)
+        children = tuple(node(child, section) for child in block.children)
+        first = block.kind is BlockKind.PARAGRAPH and section not in first_seen
+        if first:
+            first_seen.add(section)
+        anchor = f"{section}-title" if block.kind is BlockKind.HEADING and block.level == 2 else ""
+        return Node(block.kind, block.name, block.level, html, lang, key, first, anchor, children=children)
+
+    return tuple(node(block, section=block.name) for block in document.blocks)
 
 
 def cover_text(document: Document, translator: Translator, facts: LocalFacts) -> tuple[str, str]:
@@ -180,19 +157,14 @@ TRANSLATOR_VARIABLE = "brochure_translator"
 TITLE_CONTEXT, TITLE_MSGID = "brochure title", "Exploring together"
 
 
-@jinja2.pass_context
-def context_gettext(context: jinja2.runtime.Context, msgid: str) -> Markup:
-    return context[TRANSLATOR_VARIABLE].gettext(msgid)  # type: ignore[no-any-return]
+def from_context(method: str) -> Callable[..., Markup]:
+    """The translator's `method` (gettext, ngettext, pgettext), looked up in the render context."""
 
+    @jinja2.pass_context
+    def call(context: jinja2.runtime.Context, *args: Any) -> Markup:
+        return getattr(context[TRANSLATOR_VARIABLE], method)(*args)  # type: ignore[no-any-return]
 
-@jinja2.pass_context
-def context_ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> Markup:
-    return context[TRANSLATOR_VARIABLE].ngettext(singular, plural, count)  # type: ignore[no-any-return]
-
-
-@jinja2.pass_context
-def context_pgettext(context: jinja2.runtime.Context, message_context: str, msgid: str) -> Markup:
-    return context[TRANSLATOR_VARIABLE].pgettext(message_context, msgid)  # type: ignore[no-any-return]
+    return call
 
 
 @cache
@@ -211,7 +183,7 @@ def shared_environment(templates_dir: Path) -> jinja2.Environment:
     )
     environment.filters["lang_tag"] = html_lang
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        context_gettext, context_ngettext, newstyle=True, pgettext=context_pgettext
+        from_context("gettext"), from_context("ngettext"), newstyle=True, pgettext=from_context("pgettext")
     )
     return environment
 
@@ -243,7 +215,5 @@ class Renderer:
 
 
 def status_counts(translator: Translator) -> dict[str, int]:
-    counts = {status.value: 0 for status in Status}
-    for rendition in translator.renditions.values():
-        counts[rendition.status.value] += 1
-    return counts
+    counts = Counter(rendition.status.value for rendition in translator.renditions.values())
+    return {status.value: counts[status.value] for status in Status}

@@ -20,7 +20,7 @@ from .files import write_text_atomic
 from .glossary import Vocabulary
 from .html import Edition, Node
 from .inputs import Inputs
-from .source import Block, Document, Segment
+from .source import Block, Segment
 from .translate import Status, Translator
 
 
@@ -49,15 +49,6 @@ class MappedSegment:
         return f"<MappedSegment {self.key} {self.status}: {self.msgid[:40]!r}>"
 
 
-def write_segment_map(
-    project: Project, inputs: Inputs, translator: Translator, edition: Edition, folder: Path
-) -> None:
-    """The map of the page that `edition` renders into `folder`."""
-    mapped = segment_map(project, inputs.document, inputs.vocabulary, translator, edition.blocks)
-    data = [asdict(segment) for segment in mapped]
-    write_text_atomic(map_file(folder), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-
-
 def read_segment_map(folder: Path) -> tuple[MappedSegment, ...]:
     """The map a build wrote into a locale's folder."""
     data = json.loads(map_file(folder).read_text(encoding="utf-8"))
@@ -77,35 +68,31 @@ def side_by_side(
     return [(queues[segment.key].popleft() if queues[segment.key] else "", segment) for segment in segments]
 
 
-def segment_map(
-    project: Project,
-    document: Document,
-    vocabulary: Vocabulary,
-    translator: Translator,
-    nodes: tuple[Node, ...],
-) -> list[MappedSegment]:
-    """Every segment of the page in page order; `translator` has rendered `nodes` already."""
-    messages = segment_messages(document, vocabulary, project.relative(project.brochure_path))
+def write_segment_map(
+    project: Project, inputs: Inputs, translator: Translator, edition: Edition, folder: Path
+) -> None:
+    """The map of the page that `edition` renders into `folder`, in page order; `translator` has
+    rendered the edition already."""
+    brochure = project.relative(project.brochure_path)
+    messages = segment_messages(inputs.document, inputs.vocabulary, brochure)
     catalog = project.relative(project.messages_path(translator.locale))
-    mapped = []
-    for segment, node in placed(document.blocks, nodes):
+    data = []
+    for segment, node in placed(inputs.document.blocks, edition.blocks):
         rendition = translator.renditions[segment.msgid]
         entry = translator.entries.get(("", segment.msgid))
-        where = f"{catalog}:{rendition.line}" if rendition.line else source_line(project, segment)
-        mapped.append(
-            MappedSegment(
-                key=node.key,
-                msgid=segment.msgid,
-                status=rendition.status,
-                where=where,
-                comment=messages[segment.msgid].comment,
-                terms=glossary_terms(vocabulary, segment.msgid, translator.locale),
-                msgstr=entry.msgstr if entry is not None else "",
-                lang=html_lang(node.lang) if node.lang else "",
-                html=str(node.html),
-            )
+        mapped = MappedSegment(
+            key=node.key,
+            msgid=segment.msgid,
+            status=rendition.status,
+            where=f"{catalog}:{rendition.line}" if rendition.line else f"{brochure}:{segment.line}",
+            comment=messages[segment.msgid].comment,
+            terms=glossary_terms(inputs.vocabulary, segment.msgid, translator.locale),
+            msgstr=entry.msgstr if entry is not None else "",
+            lang=html_lang(node.lang) if node.lang else "",
+            html=str(node.html),
         )
-    return mapped
+        data.append(asdict(mapped))
+    write_text_atomic(map_file(folder), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 def placed(blocks: tuple[Block, ...], nodes: tuple[Node, ...]) -> Iterator[tuple[Segment, Node]]:
@@ -117,10 +104,6 @@ def placed(blocks: tuple[Block, ...], nodes: tuple[Node, ...]) -> Iterator[tuple
         if block.segment is not None:
             yield block.segment, node
         yield from placed(block.children, node.children)
-
-
-def source_line(project: Project, segment: Segment) -> str:
-    return f"{project.relative(project.brochure_path)}:{segment.line}"
 
 
 def glossary_terms(vocabulary: Vocabulary, msgid: str, locale: str) -> tuple[str, ...]:

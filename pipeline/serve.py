@@ -102,12 +102,9 @@ def render_snapshot(root: Path, locale: str, out: Path, generation: int) -> Snap
 def check_findings(root: Path, locale: str) -> tuple[str, ...]:
     """What `check` finds in the locale's catalog, when it parses at all."""
     try:
-        project = load_project(root)
-        if not project.catalog_path(locale).is_file():
-            return ()
-        return tuple(str(finding) for finding in check_locales(project, (locale,)))
+        return tuple(str(finding) for finding in check_locales(load_project(root), (locale,)))
     except BrochureError:
-        return ()  # the build's errors already say why the catalog cannot be checked
+        return ()  # the build's errors already say why the catalog cannot be checked (or that there is none)
     except Exception:
         LOGGER.exception("checking the %s catalog failed", locale)
         return ()
