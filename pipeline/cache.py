@@ -103,11 +103,9 @@ class BuildCache:
         path = out.parent / ".brochure-cache" / f"{out.name}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path)
-        locales = data.get("locales") if isinstance(data, dict) and data.get("schema") == SCHEMA else None
-        if not isinstance(locales, dict):
-            return cls(path)
+            locales = dict(data["locales"]) if data["schema"] == SCHEMA else {}
+        except (OSError, ValueError, LookupError, TypeError):
+            locales = {}
         return cls(path, {key: value for key, value in locales.items() if isinstance(value, dict)})
 
     def is_fresh(self, locale: str, key: str, folder: Path) -> bool:

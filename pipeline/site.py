@@ -41,10 +41,10 @@ def assemble(
         if (report := known.get(locale) or read_locale_report(out, locale))
     ]
     editions = [chooser_entry(project, inputs, report) for report in reports if report.published]
-    write_text_if_changed(out / "index.html", chooser_page(project, out, inputs, editions))
+    write_if_changed(out / "index.html", chooser_page(project, out, inputs, editions).encode())
     payload = {"created": inputs.created.isoformat(), "locales": [asdict(report) for report in reports]}
-    write_text_if_changed(out / "report.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    write_text_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()))
+    write_if_changed(out / "report.json", (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode())
+    write_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()).encode())
     append_step_summary(reports)
 
 
@@ -108,10 +108,6 @@ def append_step_summary(reports: list[LocaleReport]) -> None:
         )
     with open(summary, "a", encoding="utf-8") as stream:
         stream.write("\n".join(lines) + "\n")
-
-
-def write_text_if_changed(path: Path, text: str) -> None:
-    write_if_changed(path, text.encode("utf-8"))
 
 
 def copy_tree(source: Path, target: Path) -> None:
