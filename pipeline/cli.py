@@ -78,17 +78,13 @@ def translated_locales(project: Project, requested: list[str] | None) -> tuple[s
     return tuple(locale for locale in project.select(requested) if locale != project.source_locale)
 
 
-def interrupt(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like Ctrl-C, so that half-written temporary files are removed on the way out."""
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     # The renderer's log stays off the terminal: pipeline/pdf.py turns what matters in it (failed
     # loads, missing glyphs, ignored CSS) into our own errors and findings, with file and line.
     logging.getLogger("weasyprint").propagate = False
-    signal.signal(signal.SIGTERM, interrupt)
+    # SIGTERM unwinds like Ctrl-C, so that half-written temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         arguments = parser().parse_args(argv)
         project = load_project(find_root(Path.cwd()))
@@ -111,14 +107,13 @@ def run_extract(project: Project, arguments: argparse.Namespace) -> int:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     result = extract(project, check=arguments.check, now=now)
     name = project.relative(result.path)
+    if arguments.check and result.changed:
+        print(f"{name} is out of date; run 'brochure extract':\n{result.diff}", end="")
+        return EXIT_FAILED
     if arguments.check:
-        if result.changed:
-            print(f"{name} is out of date; run 'brochure extract':\n{result.diff}", end="")
-            return EXIT_FAILED
         print(f"{name} is up to date ({result.messages} messages)")
-        return EXIT_OK
-    state = "written" if result.changed else "unchanged"
-    print(f"{name}: {result.messages} messages, {state}")
+    else:
+        print(f"{name}: {result.messages} messages, {'written' if result.changed else 'unchanged'}")
     return EXIT_OK
 
 
@@ -228,7 +223,7 @@ def run_assemble(project: Project, arguments: argparse.Namespace) -> int:
     from .site import assemble
 
     out = (arguments.out or project.output_dir).resolve()
-    assemble(project, out, read_inputs(project))
+    assemble(project, out, read_inputs(project), {})
     print(f"assembled {out}/index.html and report.json from the locales found there")
     return EXIT_OK
 
