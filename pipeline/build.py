@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +62,7 @@ def build_unlocked(project: Project, options: BuildOptions, progress: Progress) 
     rendered = render_locales(project, inputs, tuple(stale), options, progress)
     assemble(project, options.out, inputs, rendered)
     for locale, key in stale.items():
-        cache_file.record(locale, key, options.out / locale)
+        cache_file.record(locale, key, options.out / locale, (options.out / locale).rglob("*"))
     cache_file.record(WHOLE_BUILD, whole, options.out, site_files(options))
     cache_file.save()
     return finish(options, rendered, fresh, started, progress)
@@ -87,12 +87,10 @@ def finish(
     )
 
 
-def site_files(options: BuildOptions) -> list[str]:
-    files = [path for path in SITE_FILES if (options.out / path).is_file()]
+def site_files(options: BuildOptions) -> Iterator[Path]:
+    yield from (options.out / name for name in SITE_FILES)
     for locale in options.locales:
-        folder = options.out / locale
-        files += [path.relative_to(options.out).as_posix() for path in folder.rglob("*") if path.is_file()]
-    return sorted(files)
+        yield from (options.out / locale).rglob("*")
 
 
 def whole_fingerprint(project: Project, options: BuildOptions) -> str:
