@@ -27,14 +27,11 @@ STATIC_FOLDERS = ("styles", "assets")
 REPORT_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def assemble(
-    project: Project, out: Path, inputs: Inputs, known: dict[str, LocaleReport] | None = None
-) -> None:
+def assemble(project: Project, out: Path, inputs: Inputs, known: dict[str, LocaleReport]) -> None:
     """The chooser, the static files and the reports, from every configured locale found in `out`
     (`known`: the reports of the locales just rendered, which need not be read back)."""
     for folder in STATIC_FOLDERS:
         copy_tree(project.source_dir / folder, out / folder)
-    known = known or {}
     reports = [
         report
         for locale in project.all_locales
