@@ -10,8 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import BuildCache, digest, fingerprint, pipeline_version, tree_digest
@@ -38,13 +40,6 @@ class BuildReport:
     seconds: float = 0.0
 
 
-@dataclass(slots=True)
-class _Plan:
-    keys: dict[str, str] = field(default_factory=dict)
-    stale: list[str] = field(default_factory=list)
-    fresh: list[str] = field(default_factory=list)
-
-
 def build(project: Project, options: BuildOptions, progress: Progress = quiet) -> BuildReport:
     lock = options.out.parent / ".brochure-cache" / f"{options.out.name}.lock"
     with exclusive(lock, f"{options.out}/"):
@@ -63,14 +58,14 @@ def build_unlocked(project: Project, options: BuildOptions, progress: Progress) 
 
     inputs = read_inputs(project, options.locales)
     Renderer(project.templates_dir, None).check()  # a template that does not compile stops here
-    plan = plan_build(project, inputs, options, cache_file)
-    rendered = render_locales(project, inputs, tuple(plan.stale), options, progress)
+    stale, fresh = plan_build(project, inputs, options, cache_file)
+    rendered = render_locales(project, inputs, tuple(stale), options, progress)
     assemble(project, options.out, inputs, rendered)
-    for locale in plan.stale:
-        cache_file.record(locale, plan.keys[locale], options.out / locale)
+    for locale, key in stale.items():
+        cache_file.record(locale, key, options.out / locale, (options.out / locale).rglob("*"))
     cache_file.record(WHOLE_BUILD, whole, options.out, site_files(options))
     cache_file.save()
-    return finish(options, rendered, tuple(plan.fresh), started, progress)
+    return finish(options, rendered, fresh, started, progress)
 
 
 def finish(
@@ -92,68 +87,54 @@ def finish(
     )
 
 
-def site_files(options: BuildOptions) -> list[str]:
-    files = [path for path in SITE_FILES if (options.out / path).is_file()]
+def site_files(options: BuildOptions) -> Iterator[Path]:
+    yield from (options.out / name for name in SITE_FILES)
     for locale in options.locales:
-        folder = options.out / locale
-        files += [path.relative_to(options.out).as_posix() for path in folder.rglob("*") if path.is_file()]
-    return sorted(files)
+        yield from (options.out / locale).rglob("*")
 
 
 def whole_fingerprint(project: Project, options: BuildOptions) -> str:
     """Every byte a build reads, the code that reads it, the options and the timestamp."""
-    files = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), *project.locales_dir.rglob("*")]
     settings = f"{sorted(options.formats)}|{options.locales}|strict={options.strict}"
-    created = source_date(project).isoformat()
-    return fingerprint(
-        tree_digest(files, project.root),
-        settings,
-        created,
-        pipeline_version(project.root),
-        profile_digest(project),
+    return inputs_fingerprint(
+        project, project.locales_dir.rglob("*"), settings, source_date(project).isoformat()
     )
 
 
-def plan_build(project: Project, inputs: Inputs, options: BuildOptions, cache_file: BuildCache) -> _Plan:
-    """Render a locale again only when something its output depends on has changed."""
-    shared = shared_fingerprint(project, inputs, options)
-    plan = _Plan()
-    for locale in options.locales:
-        key = fingerprint(shared, locale, locale_digest(project, locale))
-        plan.keys[locale] = key
-        fresh = not options.force and cache_file.is_fresh(locale, key, options.out / locale)
-        (plan.fresh if fresh else plan.stale).append(locale)
-    return plan
-
-
-def shared_fingerprint(project: Project, inputs: Inputs, options: BuildOptions) -> str:
-    """What every locale's output depends on: source, design, facts, mottos, code, options.
+def plan_build(
+    project: Project, inputs: Inputs, options: BuildOptions, cache_file: BuildCache
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The locales to render again, with their fingerprints, and the locales up to date: a locale is
+    rendered again only when something its output depends on has changed.
 
     Other locales' catalogs count only through their mottos, which every edition prints:
     editing de.po renders German again, and the others only if the German motto changed.
     """
-    files = [project.root / "pyproject.toml", *project.source_dir.rglob("*"), project.template_path]
     mottos = "|".join(f"{motto.lang}={motto.text}" for motto in inputs.mottos)
     settings = f"{sorted(options.formats)}|strict={options.strict}"
+    created = inputs.created.isoformat()
+    shared = inputs_fingerprint(project, [project.template_path], mottos, settings, created)
+    stale: dict[str, str] = {}
+    fresh: list[str] = []
+    for locale in options.locales:
+        key = fingerprint(shared, locale, tree_digest([project.catalog_path(locale)], project.root))
+        if not options.force and cache_file.is_fresh(locale, key, options.out / locale):
+            fresh.append(locale)
+        else:
+            stale[locale] = key
+    return stale, tuple(fresh)
+
+
+def inputs_fingerprint(project: Project, files: Iterable[Path], *settings: str) -> str:
+    """The project's settings and source, `files`, `settings`, the code and the print edition's
+    output intent, which lives outside the project (Debian installs it)."""
+    profile = project.print_profile
     return fingerprint(
-        tree_digest(files, project.root),
-        mottos,
-        settings,
-        inputs.created.isoformat(),
+        tree_digest([project.root / "pyproject.toml", *project.source_dir.rglob("*"), *files], project.root),
+        *settings,
         pipeline_version(project.root),
-        profile_digest(project),
+        digest(profile.read_bytes()) if profile.is_file() else f"no {profile}",
     )
-
-
-def profile_digest(project: Project) -> str:
-    """The print edition's output intent lives outside the project (Debian installs it)."""
-    path = project.print_profile
-    return digest(path.read_bytes()) if path.is_file() else f"no {path}"
-
-
-def locale_digest(project: Project, locale: str) -> str:
-    catalog = project.catalog_path(locale)
-    return tree_digest([catalog], project.root) if catalog.is_file() else locale
 
 
 def render_locales(

@@ -103,11 +103,9 @@ class BuildCache:
         path = out.parent / ".brochure-cache" / f"{out.name}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path)
-        locales = data.get("locales") if isinstance(data, dict) and data.get("schema") == SCHEMA else None
-        if not isinstance(locales, dict):
-            return cls(path)
+            locales = dict(data["locales"]) if data["schema"] == SCHEMA else {}
+        except (OSError, ValueError, LookupError, TypeError):
+            locales = {}
         return cls(path, {key: value for key, value in locales.items() if isinstance(value, dict)})
 
     def is_fresh(self, locale: str, key: str, folder: Path) -> bool:
@@ -120,12 +118,12 @@ class BuildCache:
             for name, hashed in files.items()
         )
 
-    def record(self, name: str, key: str, folder: Path, files: list[str] | None = None) -> None:
-        """Remember `key` for `name`, with the hashes of its files (all under `folder` by default)."""
-        if files is None:
-            files = [path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()]
-        hashes = {name_: digest((folder / name_).read_bytes()) for name_ in sorted(files)}
-        self.entries[name] = {"fingerprint": key, "files": hashes}
+    def record(self, name: str, key: str, folder: Path, paths: Iterable[Path]) -> None:
+        """Remember `key` for `name`, and the hashes of the files among `paths`, named from `folder`."""
+        files = {
+            path.relative_to(folder).as_posix(): digest(path.read_bytes()) for path in paths if path.is_file()
+        }
+        self.entries[name] = {"fingerprint": key, "files": files}
 
     def save(self) -> None:
         text = json.dumps({"schema": SCHEMA, "locales": self.entries}, indent=1, sort_keys=True)

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from .build import BuildOptions, BuildReport, Format, build, default_jobs
 from .config import PSEUDO_LOCALE, Project, find_root, load_project
 from .errors import BrochureError, UsageError
-from .progress import progress_lines
+from .options import Progress
 
 if TYPE_CHECKING:
     from .catalogs import Catalog
@@ -37,20 +38,22 @@ class ArgumentParser(argparse.ArgumentParser):
 def parser() -> ArgumentParser:
     main = ArgumentParser(prog="brochure", description="Publish Exploring Together from gettext catalogs.")
     commands = main.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+    locales = ArgumentParser(add_help=False)
+    locales.add_argument("-l", "--locale", action="append", dest="locales", metavar="LOCALE")
     command = commands.add_parser("extract", help="write locales/brochure.pot from source/")
     command.add_argument("--check", action="store_true", help="exit 1 if the template is out of date")
-    command = commands.add_parser("update", help="merge the template into each catalog, as msgmerge does")
-    add_locales(command)
+    about = "merge the template into each catalog, as msgmerge does"
+    command = commands.add_parser("update", parents=[locales], help=about)
     command.add_argument("--check", action="store_true", help="exit 1 if a catalog would change")
     command = commands.add_parser("init", help="start a catalog for a new locale")
     command.add_argument("locale", metavar="LOCALE", help="a CLDR locale code such as pt_BR")
-    command = commands.add_parser("check", help="check catalogs: path:line: severity[code]: message")
-    add_locales(command)
+    about = "check catalogs: path:line: severity[code]: message"
+    command = commands.add_parser("check", parents=[locales], help=about)
     command.add_argument("--strict", action="store_true", help="warnings fail too")
     command.add_argument("--format", choices=("text", "json"), default="text")
     command.add_argument("--ignore", action="append", default=[], metavar="CODE", help="skip a check")
-    command = commands.add_parser("stats", help="translated, fuzzy and untranslated messages and words")
-    add_locales(command)
+    about = "translated, fuzzy and untranslated messages and words"
+    command = commands.add_parser("stats", parents=[locales], help=about)
     command.add_argument("--format", choices=("text", "json"), default="text")
     command = commands.add_parser("serve", help="preview one locale on 127.0.0.1, rebuilt on every save")
     command.add_argument(
@@ -59,8 +62,7 @@ def parser() -> ArgumentParser:
     command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     command = commands.add_parser("assemble", help="build the chooser and report from locales in --out")
     command.add_argument("--out", type=Path, help="output folder holding built locales (default: output/)")
-    command = commands.add_parser("build", help="render every locale to HTML and PDF")
-    command.add_argument("-l", "--locale", action="append", dest="locales", metavar="LOCALE")
+    command = commands.add_parser("build", parents=[locales], help="render every locale to HTML and PDF")
     command.add_argument("--to", default="html,pdf", help="formats, comma-separated: html,pdf")
     command.add_argument("--out", type=Path, help="output folder (default: output/)")
     command.add_argument("--jobs", type=int, default=0, help="worker processes (default: the cores)")
@@ -71,30 +73,18 @@ def parser() -> ArgumentParser:
     return main
 
 
-def add_locales(command: argparse.ArgumentParser) -> None:
-    command.add_argument("-l", "--locale", action="append", dest="locales", metavar="LOCALE")
-
-
 def translated_locales(project: Project, requested: list[str] | None) -> tuple[str, ...]:
     """The locales with catalogs among those asked for (the source locale has none)."""
     return tuple(locale for locale in project.select(requested) if locale != project.source_locale)
 
 
-def interrupt(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like Ctrl-C, so that half-written temporary files are removed on the way out."""
-    raise KeyboardInterrupt
-
-
-def quiet_renderer() -> None:
-    """Keep the renderer's log off the terminal: pipeline/pdf.py turns what matters in it (failed
-    loads, missing glyphs, ignored CSS) into our own errors and findings, with file and line."""
-    logging.getLogger("weasyprint").propagate = False
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    quiet_renderer()
-    signal.signal(signal.SIGTERM, interrupt)
+    # The renderer's log stays off the terminal: pipeline/pdf.py turns what matters in it (failed
+    # loads, missing glyphs, ignored CSS) into our own errors and findings, with file and line.
+    logging.getLogger("weasyprint").propagate = False
+    # SIGTERM unwinds like Ctrl-C, so that half-written temporary files are removed on the way out.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         arguments = parser().parse_args(argv)
         project = load_project(find_root(Path.cwd()))
@@ -117,14 +107,13 @@ def run_extract(project: Project, arguments: argparse.Namespace) -> int:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     result = extract(project, check=arguments.check, now=now)
     name = project.relative(result.path)
+    if arguments.check and result.changed:
+        print(f"{name} is out of date; run 'brochure extract':\n{result.diff}", end="")
+        return EXIT_FAILED
     if arguments.check:
-        if result.changed:
-            print(f"{name} is out of date; run 'brochure extract':\n{result.diff}", end="")
-            return EXIT_FAILED
         print(f"{name} is up to date ({result.messages} messages)")
-        return EXIT_OK
-    state = "written" if result.changed else "unchanged"
-    print(f"{name}: {result.messages} messages, {state}")
+    else:
+        print(f"{name}: {result.messages} messages, {'written' if result.changed else 'unchanged'}")
     return EXIT_OK
 
 
@@ -144,6 +133,18 @@ def run_build(project: Project, arguments: argparse.Namespace) -> int:
     report = build(project, options, progress_lines())
     print_summary(project, options, report)
     return EXIT_OK
+
+
+def progress_lines() -> Progress:
+    """Build events as lines a person can follow, on a terminal or in a CI log. Forked workers
+    write their own: each line is one short write, so lines from two workers never mix."""
+    started = time.perf_counter()
+
+    def show(locale: str, stage: str) -> None:
+        sys.stdout.write(f"[{time.perf_counter() - started:6.2f}s] {locale}: {stage}\n")
+        sys.stdout.flush()
+
+    return show
 
 
 def print_summary(project: Project, options: BuildOptions, report: BuildReport) -> None:
@@ -222,7 +223,7 @@ def run_assemble(project: Project, arguments: argparse.Namespace) -> int:
     from .site import assemble
 
     out = (arguments.out or project.output_dir).resolve()
-    assemble(project, out, read_inputs(project))
+    assemble(project, out, read_inputs(project), {})
     print(f"assembled {out}/index.html and report.json from the locales found there")
     return EXIT_OK
 
@@ -249,17 +250,15 @@ def run_check(project: Project, arguments: argparse.Namespace) -> int:
         raise UsageError(Path("brochure"), 1, f"unknown check code {sorted(unknown)[0]}; codes: {codes}")
     locales = translated_locales(project, arguments.locales)
     findings = check_locales(project, locales, frozenset(arguments.ignore))
+    errors = sum(finding.severity is Severity.ERROR for finding in findings)
+    warnings = len(findings) - errors
     if arguments.format == "json":
         print(json.dumps([finding.as_dict() for finding in findings], indent=2, ensure_ascii=False))
     else:
         for finding in findings:
             print(finding)
-    errors = sum(finding.severity is Severity.ERROR for finding in findings)
-    warnings = len(findings) - errors
-    if arguments.format == "text":
         print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
-    failed = errors or (arguments.strict and warnings)
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if errors or (arguments.strict and warnings) else EXIT_OK
 
 
 def run_stats(project: Project, arguments: argparse.Namespace) -> int:

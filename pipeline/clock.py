@@ -13,7 +13,11 @@ def source_date(project: Project) -> datetime:
     """One timestamp per build: SOURCE_DATE_EPOCH, else the last commit touching the inputs."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch.isdigit():
-        epoch = last_commit_time(project)
+        command = ["git", "log", "-1", "--format=%ct", "--", "source", "locales", "pyproject.toml"]
+        try:
+            epoch = subprocess.run(command, cwd=project.root, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            epoch = ""
     if not epoch.isdigit():
         files = [
             project.root / "pyproject.toml",
@@ -22,12 +26,3 @@ def source_date(project: Project) -> datetime:
         ]
         epoch = str(int(max(path.stat().st_mtime for path in files if path.is_file())))
     return datetime.fromtimestamp(int(epoch), UTC)
-
-
-def last_commit_time(project: Project) -> str:
-    command = ["git", "log", "-1", "--format=%ct", "--", "source", "locales", "pyproject.toml"]
-    try:
-        completed = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-    return completed.stdout.strip()

@@ -18,11 +18,6 @@ def matrix(pyproject: Path) -> list[str]:
     return [str(settings.get("source-locale", "en")), *(str(locale) for locale in settings["locales"])]
 
 
-def main(argv: list[str]) -> int:
-    pyproject = Path(argv[1]) if len(argv) > 1 else Path("pyproject.toml")
-    print(f"locales={json.dumps(matrix(pyproject))}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    pyproject = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("pyproject.toml")
+    print(f"locales={json.dumps(matrix(pyproject))}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,6 @@ from .segmap import write_segment_map
 from .translate import Translator
 from .webfonts import web_fonts, write_fonts
 
-PREVIEW_FOLDER = "preview"
-PRINT_PREVIEW_FOLDER = "preview-print"
 # What forked workers inherit from the build: the parsed inputs, and where to send progress.
 _worker: tuple[Project, Inputs, Progress] | None = None
 
@@ -100,23 +99,16 @@ def render_pdfs(
     report: LocaleReport,
 ) -> LocaleReport:
     """Both PDF editions into `edition`; the report gains what the renderer ignored."""
-    notes: list[str] = []
-    ignored: list[dict[str, object]] = []
-    for press in (False, True):  # the screen edition first: the print edition links its PDF
-        notify(translator.locale, "print pdf" if press else "pdf")
-        pdf, note, found = render_print(
-            project, inputs, translator, replace(edition, press=press), folder, notify, strict
-        )
-        if press:
-            edition.print_pdf = pdf
-        else:
-            edition.pdf = pdf
-        notes.append(note)
-        # press.css imports print.css: what both editions ignore is reported once.
-        ignored += [finding for finding in found if finding not in ignored]
-    report = replace(report, findings=[*report.findings, *ignored])
+    # The screen edition first: the print edition links its PDF.
+    render = partial(render_print, project, inputs, translator, folder, notify, strict)
+    edition.pdf, note, ignored = render(edition)
+    edition.print_pdf, print_note, found = render(replace(edition, press=True))
+    # press.css imports print.css: what both editions ignore is reported once.
+    report = replace(
+        report, findings=[*report.findings, *ignored, *(item for item in found if item not in ignored)]
+    )
     if translator.locale == PSEUDO_LOCALE:
-        report = replace(report, note=f"{notes[0]}; print edition: {notes[1]}")
+        report = replace(report, note=f"{note}; print edition: {print_note}")
     return report
 
 
@@ -137,16 +129,17 @@ def render_print(
     project: Project,
     inputs: Inputs,
     translator: Translator,
-    edition: Edition,
     folder: Path,
     notify: Progress,
     strict: bool,
+    edition: Edition,
 ) -> tuple[PdfInfo, str, list[dict[str, object]]]:
     """One PDF edition (the print edition when `edition.press`), laid out and inspected against
     its budget, its page previews, and the findings about CSS the renderer ignored (fatal under
     `strict`)."""
     from .pdf import PdfKind, page_previews, render_pdf  # WeasyPrint is imported only when a PDF is made
 
+    notify(translator.locale, "print pdf" if edition.press else "pdf")
     kind = PdfKind.PRINT if edition.press else PdfKind.SCREEN
     html = Renderer(project.templates_dir, translator).render("print.html", edition=edition)
     # The file identifier: the screen edition's as it always was, the print edition's its own.
@@ -165,8 +158,8 @@ def render_print(
     name = project.print_pdf_name(translator.locale) if edition.press else project.pdf_name(translator.locale)
     write_atomic(folder / name, rendered.data)
     notify(translator.locale, "previews")
-    previews = PRINT_PREVIEW_FOLDER if edition.press else PREVIEW_FOLDER
-    write_previews(folder / previews, page_previews(rendered.data, scale=0.5))
+    previews = folder / ("preview-print" if edition.press else "preview")
+    write_previews(previews, page_previews(rendered.data, scale=0.5))
     pdf = PdfInfo(name, rendered.pages, len(rendered.data))
     return pdf, note, [ignored_css(problem) for problem in rendered.ignored]
 

@@ -30,8 +30,7 @@ class Finding:
         return f"{display_path(self.path)}:{self.line}: {self.severity}[{self.code}]: {self.message}"
 
     def as_dict(self) -> dict[str, str | int]:
-        fields = (display_path(self.path), self.line, str(self.severity), self.code, self.message)
-        return dict(zip(("path", "line", "severity", "code", "message"), fields, strict=True))
+        return {**asdict(self), "path": display_path(self.path), "severity": str(self.severity)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,24 +27,21 @@ STATIC_FOLDERS = ("styles", "assets")
 REPORT_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def assemble(
-    project: Project, out: Path, inputs: Inputs, known: dict[str, LocaleReport] | None = None
-) -> None:
+def assemble(project: Project, out: Path, inputs: Inputs, known: dict[str, LocaleReport]) -> None:
     """The chooser, the static files and the reports, from every configured locale found in `out`
     (`known`: the reports of the locales just rendered, which need not be read back)."""
     for folder in STATIC_FOLDERS:
         copy_tree(project.source_dir / folder, out / folder)
-    known = known or {}
     reports = [
         report
         for locale in project.all_locales
         if (report := known.get(locale) or read_locale_report(out, locale))
     ]
     editions = [chooser_entry(project, inputs, report) for report in reports if report.published]
-    write_text_if_changed(out / "index.html", chooser_page(project, out, inputs, editions))
+    write_if_changed(out / "index.html", chooser_page(project, out, inputs, editions).encode())
     payload = {"created": inputs.created.isoformat(), "locales": [asdict(report) for report in reports]}
-    write_text_if_changed(out / "report.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    write_text_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()))
+    write_if_changed(out / "report.json", (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode())
+    write_if_changed(out / "report.html", report_page(reports, out, inputs.created.isoformat()).encode())
     append_step_summary(reports)
 
 
@@ -108,10 +105,6 @@ def append_step_summary(reports: list[LocaleReport]) -> None:
         )
     with open(summary, "a", encoding="utf-8") as stream:
         stream.write("\n".join(lines) + "\n")
-
-
-def write_text_if_changed(path: Path, text: str) -> None:
-    write_if_changed(path, text.encode("utf-8"))
 
 
 def copy_tree(source: Path, target: Path) -> None:
