@@ -253,9 +253,10 @@ def check_quotes(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
         yield "straight apostrophe ('); write the typographic apostrophe ’"
     for mark in dict.fromkeys(char for char in text if char in style.foreign):
         yield f"{mark!r} is not a quotation mark of this language; quote with {style.example}"
-    opened, closed = text.count(style.opening), text.count(style.closing)
+    opening, closing = (mark.strip(NO_BREAK_SPACES) for mark in style.marks[:2])
+    opened, closed = text.count(opening), text.count(closing)
     if opened != closed:
-        yield f"{opened} × {style.opening!r} but {closed} × {style.closing!r}: marks must pair up"
+        yield f"{opened} × {opening!r} but {closed} × {closing!r}: marks must pair up"
 
 
 def check_danda(msgid: str, msgstr: str, context: Context) -> Iterator[str]:

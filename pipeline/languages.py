@@ -10,22 +10,12 @@ from .errors import BrochureError
 from .files import read_toml
 from .webfonts import FontSet
 
-NO_BREAK_SPACES = "\u202f\u00a0"
-
 
 @dataclass(frozen=True, slots=True)
 class QuoteStyle:
     marks: tuple[str, ...]  # outer opening and closing, inner opening and closing, as CSS sets them
     foreign: str  # marks that open or close other languages' quotations
     example: str
-
-    @property
-    def opening(self) -> str:
-        return self.marks[0].strip(NO_BREAK_SPACES)
-
-    @property
-    def closing(self) -> str:
-        return self.marks[1].strip(NO_BREAK_SPACES)
 
 
 @dataclass(frozen=True, slots=True)
