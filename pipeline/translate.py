@@ -73,19 +73,18 @@ class Translator:
         """A translator of the same entries that has recorded nothing yet."""
         return Translator(self.locale, self.entries, self.is_source, self.plurals)
 
-    def lookup(self, msgid: str) -> Rendition:
-        """The rendition of `msgid`, without recording it for the report."""
-        return self._lookup(msgid, "", 1, False, "")
-
     def translate(
         self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False, context: str = ""
     ) -> Rendition:
-        rendition = self._lookup(msgid, plural, count, printf, context)
+        rendition = self.lookup(msgid, plural, count, printf=printf, context=context)
         # gettext's own key for a message with context: CONTEXT, EOT, msgid.
         self.renditions[f"{context}\x04{msgid}" if context else msgid] = rendition
         return rendition
 
-    def _lookup(self, msgid: str, plural: str, count: int, printf: bool, context: str) -> Rendition:
+    def lookup(
+        self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False, context: str = ""
+    ) -> Rendition:
+        """The rendition of `msgid`, without recording it for the report."""
         source = plural if plural and count != 1 else msgid
         if self.is_source:
             return Rendition(msgid, source, Status.SOURCE, 0)
