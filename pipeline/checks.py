@@ -19,7 +19,7 @@ from babel.messages.plurals import get_plural
 
 from .catalogs import Catalog, PluralRule, catalog_stats, key, open_catalog
 from .config import Project, for_locale, language
-from .glossary import EMPTY, Vocabulary, load_vocabulary
+from .glossary import Vocabulary, load_vocabulary
 from .languages import Languages, read_languages
 from .markup import PLACEHOLDER, PRINTF_NAME, markup_signature, placeholders
 from .reports import Finding, Severity
@@ -28,23 +28,20 @@ from .translate import printf_names
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a check of one text knows besides the text: the locale, its language's rules, the names."""
+    """What a check knows besides the text or the catalog: the locale, its language's rules, the names."""
 
     locale: str
     languages: Languages
-    vocabulary: Vocabulary = EMPTY
-    threshold: float = 0.0  # the share of words, in percent, that publishing needs
-
-
-# A check of one translated text: (source, translation, context) -> one message per problem.
-TextCheck = Callable[[str, str, Context], Iterator[str]]
+    vocabulary: Vocabulary
+    threshold: float  # the share of words, in percent, that publishing needs
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
     code: str
     severity: Severity
-    # A TextCheck, or a check of the whole catalog: (catalog, template, context) -> (line, message).
+    # A check of one text, (source, translation, context) -> one message per problem, or of the
+    # whole catalog, (catalog, template, context) -> (line, message) per problem.
     function: Any
     description: str
 
@@ -181,15 +178,11 @@ def same_as_source_allowed(msgid: str, context: Context) -> bool:
 
 def check_whitespace(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     for end, source, translation in (
-        ("leading", leading(msgid), leading(msgstr)),
-        ("trailing", leading(msgid[::-1])[::-1], leading(msgstr[::-1])[::-1]),
+        ("leading", msgid[: len(msgid) - len(msgid.lstrip())], msgstr[: len(msgstr) - len(msgstr.lstrip())]),
+        ("trailing", msgid[len(msgid.rstrip()) :], msgstr[len(msgstr.rstrip()) :]),
     ):
         if source != translation:
             yield f"{end} whitespace {translation!r} differs from the source's {source!r}"
-
-
-def leading(text: str) -> str:
-    return text[: len(text) - len(text.lstrip())]
 
 
 def check_punctuation(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
@@ -392,28 +385,23 @@ CODES = frozenset(check.code for check in CHECKS)
 def check_catalog(
     catalog: Catalog, template: Catalog, context: Context, ignore: frozenset[str] = frozenset()
 ) -> list[Finding]:
-    """Every finding of every check not in `ignore`, sorted by line."""
-    found = [*catalog_findings(catalog, template, context), *text_findings(catalog, context)]
-    return sorted(
-        (finding for finding in found if finding.code not in ignore), key=lambda finding: finding.line
-    )
-
-
-def catalog_findings(catalog: Catalog, template: Catalog, context: Context) -> Iterator[Finding]:
-    for check in CATALOG_CHECKS:
-        for line, message in check.function(catalog, template, context):
-            yield Finding(catalog.path, line, check.severity, check.code, message)
-
-
-def text_findings(catalog: Catalog, context: Context) -> Iterator[Finding]:
-    """The checks of each published text: a fuzzy entry's text is checked once its flag goes."""
+    """Every finding of every check not in `ignore`, sorted by line; the text checks look at what
+    would be published, so a fuzzy entry's text is checked once its flag goes."""
+    found = [
+        Finding(catalog.path, line, check.severity, check.code, message)
+        for check in CATALOG_CHECKS
+        if check.code not in ignore
+        for line, message in check.function(catalog, template, context)
+    ]
+    text_checks = [check for check in TEXT_CHECKS if check.code not in ignore]
     for entry in catalog.messages:
         if "fuzzy" in entry.flags:
             continue
         for source, translation in translations(entry):
-            for check in TEXT_CHECKS if translation else ():
+            for check in text_checks if translation else ():
                 for message in check.function(source, translation, context):
-                    yield Finding(catalog.path, entry.linenum, check.severity, check.code, message)
+                    found.append(Finding(catalog.path, entry.linenum, check.severity, check.code, message))
+    return sorted(found, key=lambda finding: finding.line)
 
 
 def check_locales(
