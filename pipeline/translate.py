@@ -45,7 +45,7 @@ def printf_names(text: str) -> Counter[str] | None:
     """The %(name)s placeholders of `text`; None when it has a stray % that would break formatting."""
     names: Counter[str] = Counter()
     for match in PRINTF.finditer(text):
-        if match[3] is not None or (match[1] is None and match[2] is None):
+        if match[3] is not None:
             return None
         if match[1]:
             names[match[1]] += 1
