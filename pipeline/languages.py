@@ -20,8 +20,6 @@ class QuoteStyle:
 
 @dataclass(frozen=True, slots=True)
 class Languages:
-    """source/languages.toml: what the checks expect of each language."""
-
     quotes: dict[str, QuoteStyle]
     spaced_marks: dict[str, str]
     doubled_words: dict[str, frozenset[str]]
