@@ -211,9 +211,7 @@ def check_fr_spacing(msgid: str, msgstr: str, context: Context) -> Iterator[str]
         return
     text = masked(msgstr)
     for index, char in enumerate(text):
-        if (char in marks and not spaced_before(text, index)) or (
-            char == "»" and index and text[index - 1] not in NO_BREAK_SPACES
-        ):
+        if char in f"{marks}»" and not spaced_before(text, index):
             problem = space_problem(text[index - 1 : index])
             yield f"{problem} before {char!r} in {word_before(msgstr, index)!r}; {FR_SPACE_FIX}"
         elif char == "«" and text[index + 1 : index + 2] not in ("", *NO_BREAK_SPACES):
