@@ -103,18 +103,13 @@ def markup_name(item: tuple[str, str]) -> str:
 
 def check_placeholder(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
-    if stray_percent(msgstr) and not stray_percent(msgid):
+    source, translation = printf_names(msgid), printf_names(msgstr)  # None: a stray '%'
+    if translation is None and source is not None:
         yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
-    elif stray_percent(msgid) and not stray_percent(msgstr):
+    elif source is None and translation is not None:
         yield "the source has a literal '%'; keep it as the source writes it"
-    source, translation = printf_names(msgid), printf_names(msgstr)
-    if source is not None and translation is not None:
+    elif source is not None and translation is not None:
         yield from differences(source, translation, lambda name: f"placeholder %({name})s")
-
-
-def stray_percent(text: str) -> bool:
-    """A '%' that is neither %% nor part of %(name)s (printf_names misses one at the very end)."""
-    return "%" in PRINTF_NAME.sub("", text.replace("%%", ""))
 
 
 def check_injection(msgid: str, msgstr: str, context: Context) -> Iterator[str]:

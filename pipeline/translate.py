@@ -13,7 +13,8 @@ from .markup import markup_signature, placeholders
 
 __all__ = ["Rendition", "Status", "Translator", "is_safe", "printf_names"]
 
-PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))")
+# Each '%' starts %(name)s, %% or a stray (before a line break too) that breaks %-formatting.
+PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
