@@ -403,13 +403,8 @@ def check_locales(
     """`brochure check`: each locale's catalog, read once, against the template, read once."""
     template = open_catalog(project.template_path)
     languages, vocabulary = read_languages(project.languages_path), load_vocabulary(project)
-    return [
-        finding
-        for locale in locales
-        for finding in check_catalog(
-            open_catalog(project.catalog_path(locale)),
-            template,
-            Context(locale, languages, vocabulary, project.publish_threshold),
-            ignore,
-        )
-    ]
+    findings = []
+    for locale in locales:
+        context = Context(locale, languages, vocabulary, project.publish_threshold)
+        findings += check_catalog(open_catalog(project.catalog_path(locale)), template, context, ignore)
+    return findings
