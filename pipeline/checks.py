@@ -19,7 +19,7 @@ from babel.messages.plurals import get_plural
 
 from .catalogs import Catalog, PluralRule, catalog_stats, key, open_catalog
 from .config import Project, for_locale, language
-from .glossary import EMPTY, Vocabulary, load_vocabulary
+from .glossary import Vocabulary, load_vocabulary
 from .languages import Languages, read_languages
 from .markup import PLACEHOLDER, PRINTF_NAME, markup_signature, placeholders
 from .reports import Finding, Severity
@@ -28,23 +28,20 @@ from .translate import printf_names
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a check of one text knows besides the text: the locale, its language's rules, the names."""
+    """What a check knows besides the text or the catalog: the locale, its language's rules, the names."""
 
     locale: str
     languages: Languages
-    vocabulary: Vocabulary = EMPTY
-    threshold: float = 0.0  # the share of words, in percent, that publishing needs
-
-
-# A check of one translated text: (source, translation, context) -> one message per problem.
-TextCheck = Callable[[str, str, Context], Iterator[str]]
+    vocabulary: Vocabulary
+    threshold: float  # the share of words, in percent, that publishing needs
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
     code: str
     severity: Severity
-    # A TextCheck, or a check of the whole catalog: (catalog, template, context) -> (line, message).
+    # A check of one text, (source, translation, context) -> one message per problem, or of the
+    # whole catalog, (catalog, template, context) -> (line, message) per problem.
     function: Any
     description: str
 
@@ -106,18 +103,13 @@ def markup_name(item: tuple[str, str]) -> str:
 
 def check_placeholder(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     yield from differences(placeholders(msgid), placeholders(msgstr), lambda name: f"placeholder {{{name}}}")
-    if stray_percent(msgstr) and not stray_percent(msgid):
+    source, translation = printf_names(msgid), printf_names(msgstr)  # None: a stray '%'
+    if translation is None and source is not None:
         yield "a '%' outside a %(name)s placeholder breaks the text; write %% for a percent sign"
-    elif stray_percent(msgid) and not stray_percent(msgstr):
+    elif source is None and translation is not None:
         yield "the source has a literal '%'; keep it as the source writes it"
-    source, translation = printf_names(msgid), printf_names(msgstr)
-    if source is not None and translation is not None:
+    elif source is not None and translation is not None:
         yield from differences(source, translation, lambda name: f"placeholder %({name})s")
-
-
-def stray_percent(text: str) -> bool:
-    """A '%' that is neither %% nor part of %(name)s (printf_names misses one at the very end)."""
-    return "%" in PRINTF_NAME.sub("", text.replace("%%", ""))
 
 
 def check_injection(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
@@ -181,15 +173,11 @@ def same_as_source_allowed(msgid: str, context: Context) -> bool:
 
 def check_whitespace(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
     for end, source, translation in (
-        ("leading", leading(msgid), leading(msgstr)),
-        ("trailing", leading(msgid[::-1])[::-1], leading(msgstr[::-1])[::-1]),
+        ("leading", msgid[: len(msgid) - len(msgid.lstrip())], msgstr[: len(msgstr) - len(msgstr.lstrip())]),
+        ("trailing", msgid[len(msgid.rstrip()) :], msgstr[len(msgstr.rstrip()) :]),
     ):
         if source != translation:
             yield f"{end} whitespace {translation!r} differs from the source's {source!r}"
-
-
-def leading(text: str) -> str:
-    return text[: len(text) - len(text.lstrip())]
 
 
 def check_punctuation(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
@@ -218,9 +206,7 @@ def check_fr_spacing(msgid: str, msgstr: str, context: Context) -> Iterator[str]
         return
     text = masked(msgstr)
     for index, char in enumerate(text):
-        if (char in marks and not spaced_before(text, index)) or (
-            char == "»" and index and text[index - 1] not in NO_BREAK_SPACES
-        ):
+        if char in f"{marks}»" and not spaced_before(text, index):
             problem = space_problem(text[index - 1 : index])
             yield f"{problem} before {char!r} in {word_before(msgstr, index)!r}; {FR_SPACE_FIX}"
         elif char == "«" and text[index + 1 : index + 2] not in ("", *NO_BREAK_SPACES):
@@ -253,9 +239,10 @@ def check_quotes(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
         yield "straight apostrophe ('); write the typographic apostrophe ’"
     for mark in dict.fromkeys(char for char in text if char in style.foreign):
         yield f"{mark!r} is not a quotation mark of this language; quote with {style.example}"
-    opened, closed = text.count(style.opening), text.count(style.closing)
+    opening, closing = (mark.strip(NO_BREAK_SPACES) for mark in style.marks[:2])
+    opened, closed = text.count(opening), text.count(closing)
     if opened != closed:
-        yield f"{opened} × {style.opening!r} but {closed} × {style.closing!r}: marks must pair up"
+        yield f"{opened} × {opening!r} but {closed} × {closing!r}: marks must pair up"
 
 
 def check_danda(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
@@ -391,28 +378,23 @@ CODES = frozenset(check.code for check in CHECKS)
 def check_catalog(
     catalog: Catalog, template: Catalog, context: Context, ignore: frozenset[str] = frozenset()
 ) -> list[Finding]:
-    """Every finding of every check not in `ignore`, sorted by line."""
-    found = [*catalog_findings(catalog, template, context), *text_findings(catalog, context)]
-    return sorted(
-        (finding for finding in found if finding.code not in ignore), key=lambda finding: finding.line
-    )
-
-
-def catalog_findings(catalog: Catalog, template: Catalog, context: Context) -> Iterator[Finding]:
-    for check in CATALOG_CHECKS:
-        for line, message in check.function(catalog, template, context):
-            yield Finding(catalog.path, line, check.severity, check.code, message)
-
-
-def text_findings(catalog: Catalog, context: Context) -> Iterator[Finding]:
-    """The checks of each published text: a fuzzy entry's text is checked once its flag goes."""
+    """Every finding of every check not in `ignore`, sorted by line; the text checks look at what
+    would be published, so a fuzzy entry's text is checked once its flag goes."""
+    found = [
+        Finding(catalog.path, line, check.severity, check.code, message)
+        for check in CATALOG_CHECKS
+        if check.code not in ignore
+        for line, message in check.function(catalog, template, context)
+    ]
+    text_checks = [check for check in TEXT_CHECKS if check.code not in ignore]
     for entry in catalog.messages:
         if "fuzzy" in entry.flags:
             continue
         for source, translation in translations(entry):
-            for check in TEXT_CHECKS if translation else ():
+            for check in text_checks if translation else ():
                 for message in check.function(source, translation, context):
-                    yield Finding(catalog.path, entry.linenum, check.severity, check.code, message)
+                    found.append(Finding(catalog.path, entry.linenum, check.severity, check.code, message))
+    return sorted(found, key=lambda finding: finding.line)
 
 
 def check_locales(
@@ -421,13 +403,8 @@ def check_locales(
     """`brochure check`: each locale's catalog, read once, against the template, read once."""
     template = open_catalog(project.template_path)
     languages, vocabulary = read_languages(project.languages_path), load_vocabulary(project)
-    return [
-        finding
-        for locale in locales
-        for finding in check_catalog(
-            open_catalog(project.catalog_path(locale)),
-            template,
-            Context(locale, languages, vocabulary, project.publish_threshold),
-            ignore,
-        )
-    ]
+    findings = []
+    for locale in locales:
+        context = Context(locale, languages, vocabulary, project.publish_threshold)
+        findings += check_catalog(open_catalog(project.catalog_path(locale)), template, context, ignore)
+    return findings

@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import Project, for_locale
-from .errors import BrochureError
+from .errors import BrochureError, line_of
 from .facts import Facts, read_facts
 from .files import read_toml
-
-SOURCE_KEYS = frozenset({"en", "note"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +110,10 @@ class _GlossaryReader:
     def fail(self, header: str, key: str, message: str) -> BrochureError:
         """An error on the line of `key = ...` in the table that `header` starts, or of `header`."""
         start = self.text.find(header)
-        if start < 0:
-            return BrochureError(self.path, 1, message)
         assignment = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
-        match = assignment.search(self.text, start) if key else None
-        index = match.start() if match else start
-        return BrochureError(self.path, self.text.count("\n", 0, index) + 1, message)
+        match = assignment.search(self.text, start) if key and start >= 0 else None
+        line = self.text.count("\n", 0, match.start()) + 1 if match else line_of(self.text, header)
+        return BrochureError(self.path, line, message)
 
     def forms(self, table: dict[str, Any], header: str, key: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -146,7 +142,7 @@ class _GlossaryReader:
             raise self.fail(header, "", f"{header} lacks 'en', the term's English forms")
         renderings: dict[str, tuple[str, ...]] = {}
         for locale in value:
-            if locale in SOURCE_KEYS:
+            if locale in ("en", "note"):  # the English forms, and a note for translators
                 continue
             if locale not in self.locales:
                 configured = ", ".join(sorted(self.locales))

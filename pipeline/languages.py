@@ -10,8 +10,6 @@ from .errors import BrochureError
 from .files import read_toml
 from .webfonts import FontSet
 
-NO_BREAK_SPACES = "\u202f\u00a0"
-
 
 @dataclass(frozen=True, slots=True)
 class QuoteStyle:
@@ -19,19 +17,9 @@ class QuoteStyle:
     foreign: str  # marks that open or close other languages' quotations
     example: str
 
-    @property
-    def opening(self) -> str:
-        return self.marks[0].strip(NO_BREAK_SPACES)
-
-    @property
-    def closing(self) -> str:
-        return self.marks[1].strip(NO_BREAK_SPACES)
-
 
 @dataclass(frozen=True, slots=True)
 class Languages:
-    """source/languages.toml: what the checks expect of each language."""
-
     quotes: dict[str, QuoteStyle]
     spaced_marks: dict[str, str]
     doubled_words: dict[str, frozenset[str]]

@@ -13,8 +13,6 @@ from markupsafe import Markup, escape
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # A named printf placeholder of a UI string, which Jinja2's %-formatting fills.
 PRINTF_NAME = re.compile(r"%\(\w+\)s")
-# Markup that a segment may carry; anything else in a translation is refused.
-ALLOWED_INLINE = frozenset({"em", "strong", "link"})
 
 
 @cache
@@ -24,10 +22,7 @@ def inline_parser() -> MarkdownIt:
 
 
 def inline_tokens(text: str) -> list[Token]:
-    children: list[Token] = []
-    for token in inline_parser().parseInline(text):
-        children.extend(token.children or [])
-    return children
+    return [child for token in inline_parser().parseInline(text) for child in token.children or []]
 
 
 def markup_signature(text: str) -> Counter[tuple[str, str]]:
@@ -49,12 +44,8 @@ def placeholders(text: str) -> Counter[str]:
 def render_inline(text: str, values: dict[str, str]) -> Markup:
     """HTML for a segment; placeholders become their (escaped) values, unknown ones stay literal."""
     html = inline_parser().renderInline(text)
-    return Markup(PLACEHOLDER.sub(lambda match: _value(match, values), html))
-
-
-def _value(match: re.Match[str], values: dict[str, str]) -> str:
-    name = match[1]
-    return str(escape(values[name])) if name in values else match[0]
+    escaped = {name: str(escape(value)) for name, value in values.items()}
+    return Markup(PLACEHOLDER.sub(lambda match: escaped.get(match[1], match[0]), html))
 
 
 def plain_text(text: str, values: dict[str, str]) -> str:

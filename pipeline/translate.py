@@ -13,7 +13,8 @@ from .markup import markup_signature, placeholders
 
 __all__ = ["Rendition", "Status", "Translator", "is_safe", "printf_names"]
 
-PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))")
+# Each '%' starts %(name)s, %% or a stray (before a line break too) that breaks %-formatting.
+PRINTF = re.compile(r"%(?:\((\w+)\)s|(%)|(.|$))", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ def printf_names(text: str) -> Counter[str] | None:
     """The %(name)s placeholders of `text`; None when it has a stray % that would break formatting."""
     names: Counter[str] = Counter()
     for match in PRINTF.finditer(text):
-        if match[3] is not None or (match[1] is None and match[2] is None):
+        if match[3] is not None:
             return None
         if match[1]:
             names[match[1]] += 1
@@ -73,19 +74,18 @@ class Translator:
         """A translator of the same entries that has recorded nothing yet."""
         return Translator(self.locale, self.entries, self.is_source, self.plurals)
 
-    def lookup(self, msgid: str) -> Rendition:
-        """The rendition of `msgid`, without recording it for the report."""
-        return self._lookup(msgid, "", 1, False, "")
-
     def translate(
         self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False, context: str = ""
     ) -> Rendition:
-        rendition = self._lookup(msgid, plural, count, printf, context)
+        rendition = self.lookup(msgid, plural, count, printf=printf, context=context)
         # gettext's own key for a message with context: CONTEXT, EOT, msgid.
         self.renditions[f"{context}\x04{msgid}" if context else msgid] = rendition
         return rendition
 
-    def _lookup(self, msgid: str, plural: str, count: int, printf: bool, context: str) -> Rendition:
+    def lookup(
+        self, msgid: str, plural: str = "", count: int = 1, *, printf: bool = False, context: str = ""
+    ) -> Rendition:
+        """The rendition of `msgid`, without recording it for the report."""
         source = plural if plural and count != 1 else msgid
         if self.is_source:
             return Rendition(msgid, source, Status.SOURCE, 0)
