@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.catalogs import PluralRule, open_catalog
-from pipeline.translate import Status, Translator
+from pipeline.translate import Status, Translator, printf_names
 
 MSGID, PLURAL = "PDF, %(num)s page", "PDF, %(num)s pages"
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fr\\n"\n'
@@ -58,3 +58,13 @@ def test_an_index_the_catalog_lacks_falls_back_to_the_first_form() -> None:
 )
 def test_a_rule_gettext_cannot_evaluate_is_refused(value: str) -> None:
     assert PluralRule.parse(value) is None
+
+
+@pytest.mark.parametrize("text", ["100 %", "100 %\nmehr", "%(a%%)s", "%d Seiten", "%(num)d"])
+def test_a_stray_percent_has_no_placeholders_to_give(text: str) -> None:
+    # Each would make Jinja2's %-formatting of a UI string raise, or print what it should not.
+    assert printf_names(text) is None
+
+
+def test_placeholders_and_doubled_percents_are_counted() -> None:
+    assert printf_names("%(num)s Seiten, 100 %%, %(num)s") == {"num": 2}
