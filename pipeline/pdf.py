@@ -44,7 +44,7 @@ class RenderedPdf:
 
 
 # WeasyPrint reports through logging, and only by wording tells a missing glyph or a font that
-# failed to load from the rest; tests/test_pdf.py fails when the wording changes.
+# failed to load from the rest; tests/test_couplings.py fails when the wording changes.
 NOTDEF = ".notdef glyph"
 FONT_NOT_LOADED = "Font-face "
 CSS_PLACE = re.compile(r" at (\d+):(\d+)")
