@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .config import Project
 from .errors import BrochureError, line_of
@@ -22,18 +22,11 @@ class Budget:
     starts: dict[str, int]
 
 
-class Overflow(NamedTuple):
-    """A part that starts elsewhere than its budget says, or ends after it (pages counted from 1)."""
-
-    id: str
-    end: int
-    budget_end: int
-
-
 @dataclass(frozen=True, slots=True)
 class Layout:
     pages: int
-    overflow: Overflow | None  # the first part that outgrows its pages
+    # The page where the first part that outgrows its pages shows it, and how (None: all fit).
+    overflow: tuple[int, str] | None
     segments: tuple[tuple[str, ...], ...]  # the segment keys on each page
 
 
@@ -58,7 +51,8 @@ def read_budget(path: Path, edition: str = "") -> Budget:
 
 
 def inspect_layout(document: Any, budget: Budget) -> Layout:
-    """Where each part starts (the page of its anchor) and ends (before the next part's start)."""
+    """Where each part starts (the page of its anchor) and ends (before the next part's start), and
+    the first that its budget does not hold."""
     pages = len(document.pages)
     first_page: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
@@ -69,12 +63,14 @@ def inspect_layout(document: Any, budget: Budget) -> Layout:
     ends = [start - 1 if start else pages for start in starts[1:]] + [pages]
     budget_ends = [budget.starts[part_id] - 1 for part_id in ids[1:]] + [budget.pages]
     overflows = (
-        Overflow(part_id, end, budget_end)
+        (min(end, budget_end + 1), f"'{part_id}' ends on page {end}, its budget ends on page {budget_end}")
         for part_id, start, end, budget_end in zip(ids, starts, ends, budget_ends, strict=True)
         if start != budget.starts[part_id] or end > budget_end
     )
+    too_long = (min(pages, budget.pages + 1), f"{pages} pages, the budget is {budget.pages}")
+    overflow = next(overflows, too_long if pages != budget.pages else None)
     segments = tuple(page_segments(page) for page in document.pages)
-    return Layout(pages, next(overflows, None), segments)
+    return Layout(pages, overflow, segments)
 
 
 def page_segments(page: Any) -> tuple[str, ...]:
@@ -88,17 +84,11 @@ class LayoutError(BrochureError):
     """A translation that makes a part of the brochure outgrow the pages the design gives it."""
 
 
-def check_layout(project: Project, translator: Translator, layout: Layout, budget: Budget) -> None:
+def check_layout(project: Project, translator: Translator, layout: Layout) -> None:
     """A part that outgrows its pages fails the build, naming the segments that overflowed."""
-    part = layout.overflow
-    if part is None and layout.pages == budget.pages:
+    if layout.overflow is None:
         return
-    if part is not None:
-        page = min(part.end, part.budget_end + 1)
-        where = f"'{part.id}' ends on page {part.end}, its budget ends on page {part.budget_end}"
-    else:
-        page = min(layout.pages, budget.pages + 1)
-        where = f"{layout.pages} pages, the budget is {budget.pages}"
+    page, where = layout.overflow
     renditions = {segment_key(msgid): rendition for msgid, rendition in translator.renditions.items()}
     cited = [renditions[key] for key in layout.segments[page - 1] if key in renditions]
     names = "; ".join(f"line {rendition.line} “{rendition.msgid[:40]}”" for rendition in cited[:4])

@@ -44,7 +44,7 @@ class RenderedPdf:
 
 
 # WeasyPrint reports through logging, and only by wording tells a missing glyph or a font that
-# failed to load from the rest; tests/test_pdf.py fails when the wording changes.
+# failed to load from the rest; tests/test_couplings.py fails when the wording changes.
 NOTDEF = ".notdef glyph"
 FONT_NOT_LOADED = "Font-face "
 CSS_PLACE = re.compile(r" at (\d+):(\d+)")
@@ -211,8 +211,8 @@ def unfulfilled(data: bytes, lang: str) -> list[str]:
         marked = "/MarkInfo" in root and bool(root.MarkInfo.get("/Marked"))
         if "/StructTreeRoot" not in root or not marked:
             problems.append("the PDF is not tagged (no structure tree, or /MarkInfo not /Marked)")
-        if str(root.get("/Lang", "")) != lang:
-            problems.append(f"the PDF's /Lang is {str(root.get('/Lang', ''))!r}, not {lang!r}")
+        if (found := str(root.get("/Lang", ""))) != lang:
+            problems.append(f"the PDF's /Lang is {found!r}, not {lang!r}")
     return problems
 
 

@@ -47,7 +47,7 @@ def finish(data: bytes, profile: Path) -> bytes:
 def stable_document_id(pdf: pikepdf.Pdf) -> None:
     """WeasyPrint's PDF/X metadata names the document with a random UUID: name it from the file's
     identifier instead (a hash of the locale and the build's timestamp), so that builds repeat."""
-    identifier = bytes(pdf.trailer.ID[0]) if "/ID" in pdf.trailer else b""
+    identifier = bytes(pdf.trailer.ID[0])
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
         metadata["xmpMM:DocumentID"] = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(identifier).digest())}"
 
@@ -60,12 +60,8 @@ def outset(box: list[Any], by: float) -> list[float]:
 def default_rgb(page: Any) -> None:
     """DeviceRGB on the page means sRGB (WeasyPrint's own profile): device-independent, as PDF/X-4
     wants colour that is not the output intent's. Forms and patterns share the page's colour spaces."""
-    spaces = page.Resources.get("/ColorSpace")
-    if spaces is None or "/DefaultRGB" in spaces:
-        return
-    srgb = next((space for space in spaces.values() if is_rgb_icc(space)), None)
-    if srgb is not None:
-        spaces.DefaultRGB = srgb
+    spaces = page.Resources.ColorSpace
+    spaces.DefaultRGB = next(space for space in spaces.values() if is_rgb_icc(space))
 
 
 def is_rgb_icc(space: Any) -> bool:

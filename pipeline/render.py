@@ -169,7 +169,7 @@ def inspected(project: Project, translator: Translator, document: Any, budget: B
     except in the pseudo-locale, which measures the design's room."""
     layout = inspect_layout(document, budget)
     try:
-        check_layout(project, translator, layout, budget)
+        check_layout(project, translator, layout)
     except LayoutError as error:
         if translator.locale != PSEUDO_LOCALE:
             raise

@@ -287,17 +287,18 @@ class Tree:
                 yield from self.marked(kid)
 
     def restructure(self, element: Object, painted: dict[int, set[int]]) -> list[Object]:
-        """Deepest first: what is not `kept` leaves the tree, and so does an element left empty. The
-        Links WeasyPrint makes for one link (one per line, one for its ::after) are one, which a screen
-        reader meets once ('ISECGのウェブサイト'). A list number (li::before) leaves the LBody to be its
-        item's Lbl: those are returned, to go before `element` in its parent."""
+        """Deepest first: what is not reached, content that draws nothing and an element left empty
+        leave the tree. The Links WeasyPrint makes for one link (one per line, one for its ::after) are
+        one, which a screen reader meets once ('ISECGのウェブサイト'). A list number (li::before) leaves
+        the LBody to be its item's Lbl: those are returned, to go before `element` in its parent."""
         kids: list[Any] = []
         labels: list[Object] = []
         for kid in kids_of(element):
-            if not self.kept(kid, element, painted):
-                continue
             if not is_element(kid):
-                kids.append(kid)
+                if not isinstance(kid, int) or int(kid) in painted[self.pages[element.Pg.objgen]]:
+                    kids.append(kid)
+                continue
+            if not self.reached(kid):
                 continue
             for label in self.restructure(kid, painted):
                 label.P = element
@@ -318,12 +319,6 @@ class Tree:
                 kids.append(kid)
         element.K = Array(kids)
         return labels
-
-    def kept(self, kid: Any, element: Object, painted: dict[int, set[int]]) -> bool:
-        """Whether a kid of `element` stays: an element reached, marked content that draws something."""
-        if isinstance(kid, int):
-            return int(kid) in painted[self.pages[element.Pg.objgen]]
-        return not is_element(kid) or self.reached(kid)
 
     def same_link(self, first: Any, second: Object) -> bool:
         """Two Link elements made from the same HTML element, on the same page."""

@@ -41,14 +41,14 @@ def is_space(piece: str) -> bool:
 def word_breaks(pieces: list[str]) -> set[int]:
     """The indices of the spaces that end a word: all but those of a link a word runs into."""
     breaks = {index for index, piece in enumerate(pieces) if is_space(piece)}
-    start = -1
+    start = 0  # a link's start tag: the segment's markup comes balanced from markdown-it
     for index, piece in enumerate(pieces):
         if LINK_OPEN.match(piece):
             start = index
-        elif piece == "</a>" and start >= 0:
-            if attached(pieces, range(start - 1, -1, -1)) or attached(pieces, range(index + 1, len(pieces))):
-                breaks -= set(range(start, index))
-            start = -1
+        elif piece == "</a>" and (
+            attached(pieces, range(start - 1, -1, -1)) or attached(pieces, range(index + 1, len(pieces)))
+        ):
+            breaks -= set(range(start, index))
     return breaks
 
 
@@ -86,7 +86,7 @@ class _Writer:
 
     def start_word(self, leaves: int) -> None:
         """Open the span; the `leaves` innermost elements end inside the word: reopen them in it."""
-        kept = self.open_tags[len(self.open_tags) - leaves :] if leaves else []
+        kept = self.open_tags[len(self.open_tags) - leaves :]
         for tag in reversed(kept):
             self.close(tag)
         self.out.append(WORD_OPEN)
