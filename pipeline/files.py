@@ -39,10 +39,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def write_if_changed(path: Path, data: bytes) -> None:
-    """A file that already holds `data` is left alone: building again changes no file's time."""
-    if not path.is_file() or path.read_bytes() != data:
-        write_atomic(path, data)
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` unless the file holds it already (building again changes no file's time); True if
+    written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
 
 
 @contextmanager

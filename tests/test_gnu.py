@@ -11,7 +11,8 @@ import pytest
 
 from pipeline.catalogs import init_catalog, read_catalog
 from pipeline.errors import BrochureError
-from pipeline.gnu import format_catalog, merge_catalog, tool, write_catalog
+from pipeline.files import write_if_changed
+from pipeline.gnu import format_catalog, merge_catalog, tool
 
 from .conftest import ROOT, run_cli
 
@@ -90,9 +91,9 @@ def test_an_obsolete_fuzzy_entry_with_a_previous_msgid_can_be_read_back(tmp_path
 def test_update_is_idempotent_and_writes_only_changes(tmp_path: Path) -> None:
     text = merged(tmp_path, template("Contents", PARAGRAPH), catalog({"Contents": "Inhalt"}))
     path = tmp_path / "de.po"
-    assert write_catalog(path, text) is True
+    assert write_if_changed(path, text.encode("utf-8")) is True
     assert merge_catalog(path, tmp_path / "t.pot") == text
-    assert write_catalog(path, text) is False
+    assert write_if_changed(path, text.encode("utf-8")) is False
 
 
 def test_the_writer_is_gnus_own(tmp_path: Path) -> None:
@@ -119,7 +120,7 @@ def test_a_new_catalog_has_cldrs_rule_and_a_form_for_each(tmp_path: Path) -> Non
         rule = get_plural(locale)  # the installed CLDR decides what init writes, not this test
         new = init_catalog(pot, locale, "2026-01-01 00:00+0000", tmp_path / "pyproject.toml")
         path = tmp_path / f"{locale}.po"
-        write_catalog(path, format_catalog(new))
+        write_if_changed(path, format_catalog(new).encode("utf-8"))
         read = read_catalog(path)
         assert read.metadata["Plural-Forms"] == f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
         assert len(read[-1].msgstr_plural) == rule.num_plurals
