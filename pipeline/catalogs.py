@@ -9,7 +9,6 @@ from __future__ import annotations
 import gettext
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import cache
@@ -75,9 +74,7 @@ class PluralRule:
 SOURCE_PLURALS = PluralRule(2, "n != 1")
 
 
-@cache
-def compiled(expression: str) -> Callable[[int], int]:
-    return gettext.c2py(expression)
+compiled = cache(gettext.c2py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +103,11 @@ class Catalog:
 
     def entries(self) -> dict[tuple[str, str], Entry]:
         """Live entries keyed by (msgctxt, msgid), as the translator looks them up."""
-        return {key(entry): entry_of(entry) for entry in self.messages}
+        found = {}
+        for entry in self.messages:
+            plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            found[key(entry)] = Entry(entry.msgstr, plural, entry_status(entry), int(entry.linenum))
+        return found
 
     def header_line(self, field: str) -> int:
         """The line of a header field, else of the first msgid."""
@@ -117,27 +118,14 @@ def key(entry: polib.POEntry) -> tuple[str, str]:
     return (entry.msgctxt or "", entry.msgid)
 
 
-def entry_of(entry: polib.POEntry) -> Entry:
-    plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-    return Entry(entry.msgstr, plural, entry_status(entry), int(entry.linenum))
-
-
 def entry_status(entry: polib.POEntry | None) -> Status:
     """Translated means every form filled and no fuzzy flag; the one definition of it."""
     if entry is None:
         return Status.UNTRANSLATED
     if "fuzzy" in entry.flags:
         return Status.FUZZY
-    forms = (
-        [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
-        if entry.msgid_plural
-        else [entry.msgstr]
-    )
+    forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
     return Status.TRANSLATED if forms and all(forms) else Status.UNTRANSLATED
-
-
-def read_catalog(path: Path) -> polib.POFile:
-    return open_catalog(path).po
 
 
 def open_catalog(path: Path) -> Catalog:

@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.catalogs import init_catalog, read_catalog
+from pipeline.catalogs import init_catalog, open_catalog
 from pipeline.errors import BrochureError
 from pipeline.files import write_if_changed
 from pipeline.gnu import format_catalog, merge_catalog, tool
@@ -60,7 +60,7 @@ def test_a_changed_message_becomes_fuzzy_with_its_previous_msgid(tmp_path: Path)
         tmp_path, template("Contents", EDITED), catalog({"Contents": "Inhalt", PARAGRAPH: TRANSLATION})
     )
     (tmp_path / "new.po").write_text(text, encoding="utf-8")
-    result = {entry.msgid: entry for entry in read_catalog(tmp_path / "new.po")}
+    result = {entry.msgid: entry for entry in open_catalog(tmp_path / "new.po").po}
     assert result["Contents"].msgstr == "Inhalt" and "fuzzy" not in result["Contents"].flags
     assert result[EDITED].msgstr == TRANSLATION
     assert "fuzzy" in result[EDITED].flags
@@ -84,7 +84,7 @@ def test_an_obsolete_fuzzy_entry_with_a_previous_msgid_can_be_read_back(tmp_path
     (tmp_path / "de.po").write_text(first, encoding="utf-8")
     (tmp_path / "t.pot").write_text(format_catalog(template("Contents")), encoding="utf-8")
     (tmp_path / "de.po").write_text(merge_catalog(tmp_path / "de.po", tmp_path / "t.pot"), encoding="utf-8")
-    obsolete = [entry for entry in read_catalog(tmp_path / "de.po") if entry.obsolete]
+    obsolete = [entry for entry in open_catalog(tmp_path / "de.po").po if entry.obsolete]
     assert [entry.msgstr for entry in obsolete] == [TRANSLATION]
 
 
@@ -121,7 +121,7 @@ def test_a_new_catalog_has_cldrs_rule_and_a_form_for_each(tmp_path: Path) -> Non
         new = init_catalog(pot, locale, "2026-01-01 00:00+0000", tmp_path / "pyproject.toml")
         path = tmp_path / f"{locale}.po"
         write_if_changed(path, format_catalog(new).encode("utf-8"))
-        read = read_catalog(path)
+        read = open_catalog(path).po
         assert read.metadata["Plural-Forms"] == f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
         assert len(read[-1].msgstr_plural) == rule.num_plurals
         subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], check=True)

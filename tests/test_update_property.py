@@ -9,7 +9,7 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import init_catalog, read_catalog
+from pipeline.catalogs import init_catalog, open_catalog
 from pipeline.config import load_project
 from pipeline.extract import extract
 from pipeline.files import write_if_changed
@@ -47,7 +47,7 @@ def apply(step: tuple[str, int, str], paragraphs: list[str]) -> None:
 
 
 def translate_one(path: Path, index: int, written: set[str]) -> None:
-    catalog = read_catalog(path)
+    catalog = open_catalog(path).po
     open_entries = [
         entry
         for entry in catalog
@@ -77,7 +77,7 @@ def test_no_translation_is_ever_lost(
     write_source(project_dir, paragraphs)
     extract(project, check=False, now="2026-01-01 00:00+0000")
     path = project.catalog_path("de")
-    new = init_catalog(read_catalog(project.template_path), "de", "2026-01-01 00:00+0000", project.root)
+    new = init_catalog(open_catalog(project.template_path).po, "de", "2026-01-01 00:00+0000", project.root)
     write_if_changed(path, format_catalog(new).encode("utf-8"))
     written: set[str] = set()
     for step in steps:
