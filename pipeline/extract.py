@@ -94,7 +94,6 @@ def vocabulary_notes(msgid: str, vocabulary: Vocabulary) -> list[str]:
 
 
 def is_vocabulary_note(comment: str) -> bool:
-    """Notes on names and terms go last, after every note on where the message appears."""
     return comment.startswith((KEEP_NOTE, GLOSSARY_NOTE))
 
 
@@ -158,7 +157,6 @@ def build_template(messages: list[Message], created: str) -> polib.POFile:
     for message in messages:
         entry = polib.POEntry(
             msgid=message.msgid,
-            msgstr="",
             occurrences=[(path, str(line)) for path, line in message.references],
             comment=message.comment,
             msgctxt=message.msgctxt or None,
@@ -188,19 +186,14 @@ def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
     changed = candidate != old_text
     if changed and old_created:
         candidate = format_catalog(build_template(messages, now))
-    diff = "" if not changed else unified_diff(old_text, candidate, project.relative(path))
     if changed and not check:
         write_text_atomic(path, candidate)
+    name = project.relative(path)
+    old, new = old_text.splitlines(keepends=True), candidate.splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=1))
     return ExtractResult(path=path, changed=changed, messages=len(messages), diff=diff)
 
 
 def creation_date(text: str) -> str:
     match = re.search(r'^"POT-Creation-Date: ([^\\"]*)\\n"$', text, re.MULTILINE)
     return match[1] if match else ""
-
-
-def unified_diff(old: str, new: str, name: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=1
-    )
-    return "".join(lines)
