@@ -180,15 +180,12 @@ def plural_rule(catalog: polib.POFile, text: str, path: Path) -> PluralRule:
     """The catalog's Plural-Forms; without a rule gettext can evaluate, plurals cannot be chosen."""
     value = catalog.metadata.get("Plural-Forms")
     if value is None:
-        line = line_of(text, 'msgstr ""')
-        raise BrochureError(path, line, "the header has no Plural-Forms; 'brochure init' writes CLDR's rule")
+        message = "the header has no Plural-Forms; 'brochure init' writes CLDR's rule"
+        raise BrochureError(path, line_of(text, 'msgstr ""'), message)
     rule = PluralRule.parse(value)
     if rule is None:
-        raise BrochureError(
-            path,
-            line_of(text, "Plural-Forms:"),
-            "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;' ('brochure init' writes it)",
-        )
+        message = "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;' ('brochure init' writes it)"
+        raise BrochureError(path, line_of(text, "Plural-Forms:"), message)
     return rule
 
 
@@ -233,17 +230,15 @@ def init_catalog(template: polib.POFile, locale: str, created: str, source: Path
 
 
 def untranslated(new: polib.POEntry, forms: int) -> polib.POEntry:
-    entry = polib.POEntry(
+    return polib.POEntry(
         msgctxt=new.msgctxt,
         msgid=new.msgid,
         msgid_plural=new.msgid_plural,
+        msgstr_plural=dict.fromkeys(range(forms), "") if new.msgid_plural else {},
         comment=new.comment,
         occurrences=list(new.occurrences),
         flags=[flag for flag in new.flags if flag != "fuzzy"],
     )
-    if new.msgid_plural:
-        entry.msgstr_plural = dict.fromkeys(range(forms), "")
-    return entry
 
 
 @dataclass(frozen=True, slots=True)
