@@ -29,13 +29,7 @@ from .wordwrap import keep_words_whole
 class Motto:
     lang: str
     text: str
-    whole_words: bool = False
-
-    @property
-    def html(self) -> Markup:
-        """The motto as HTML; in a language that breaks only between words, with its words whole."""
-        html = escape(self.text)
-        return keep_words_whole(html) if self.whole_words else html
+    html: Markup  # in a language that breaks lines only between words, with its words kept whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,5 +85,8 @@ def mottos(project: Project, document: Document, translators: dict[str, Translat
     for locale in project.all_locales:
         rendition = translators[locale].lookup(headline)
         if not rendition.falls_back:
-            found.append(Motto(locale, rendition.text, locale in project.keep_words_whole))
+            html = escape(rendition.text)
+            if locale in project.keep_words_whole:
+                html = keep_words_whole(html)
+            found.append(Motto(locale, rendition.text, html))
     return tuple(found)
