@@ -148,7 +148,6 @@ def open_catalog(path: Path) -> Catalog:
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError, UnicodeError) as error:
         raise BrochureError(path, 1, f"polib cannot read what msgfmt accepts: {error}") from None
-    catalog.fpath = str(path)
     point_at_msgids(catalog, text)
     rule = SOURCE_PLURALS
     if path.suffix == ".po":
@@ -194,12 +193,9 @@ def check_plural_entries(catalog: polib.POFile, rule: PluralRule, path: Path) ->
     for entry in catalog:
         if entry.msgid_plural and sorted(entry.msgstr_plural) != list(range(rule.forms)):
             found = len(entry.msgstr_plural)
-            raise BrochureError(
-                path,
-                int(entry.linenum),
-                f"{found} msgstr[] forms, but Plural-Forms declares nplurals={rule.forms}; "
-                f"give msgstr[0] to msgstr[{rule.forms - 1}]",
-            )
+            message = f"{found} msgstr[] forms, but Plural-Forms declares nplurals={rule.forms}; "
+            message += f"give msgstr[0] to msgstr[{rule.forms - 1}]"
+            raise BrochureError(path, int(entry.linenum), message)
 
 
 def init_catalog(template: polib.POFile, locale: str, created: str, source: Path) -> polib.POFile:
