@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import BrochureError, toml_error
+from .errors import BrochureError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -94,4 +95,7 @@ def read_toml(path: Path, purpose: str) -> tuple[str, dict[str, Any]]:
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise toml_error(path, error) from None
+        # tomllib says where in its message ("... (at line 3, column 5)"); lift that into the line.
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise BrochureError(path, int(match[1]) if match else 1, f"invalid TOML: {message}") from None
