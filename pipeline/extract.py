@@ -181,7 +181,8 @@ def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
     messages = extract_messages(project)
     path = project.template_path
     old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    old_created = creation_date(old_text)
+    found = re.search(r'^"POT-Creation-Date: ([^\\"]*)\\n"$', old_text, re.MULTILINE)
+    old_created = found[1] if found else ""
     candidate = format_catalog(build_template(messages, old_created or now))
     changed = candidate != old_text
     if changed and old_created:
@@ -192,8 +193,3 @@ def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
     old, new = old_text.splitlines(keepends=True), candidate.splitlines(keepends=True)
     diff = "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=1))
     return ExtractResult(path=path, changed=changed, messages=len(messages), diff=diff)
-
-
-def creation_date(text: str) -> str:
-    match = re.search(r'^"POT-Creation-Date: ([^\\"]*)\\n"$', text, re.MULTILINE)
-    return match[1] if match else ""
