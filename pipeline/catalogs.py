@@ -23,6 +23,7 @@ from .gnu import WRAP_WIDTH, check_syntax
 from .markup import PLACEHOLDER, PRINTF_NAME, plain_text
 
 PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+compiled = cache(gettext.c2py)
 
 
 class Status(StrEnum):
@@ -72,9 +73,6 @@ class PluralRule:
 
 # What the source language's own msgid/msgid_plural pair means: one, and the rest.
 SOURCE_PLURALS = PluralRule(2, "n != 1")
-
-
-compiled = cache(gettext.c2py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,9 +99,8 @@ def is_vocabulary_note(comment: str) -> bool:
 
 def placeholder_notes(msgid: str, document: Document) -> list[str]:
     """Say what each {placeholder} stands for, so that translators keep it as it is."""
-    meanings = document.placeholders
     return [
-        f"{{{name}}}: {meanings.get(name, 'a value filled in by the build')}; keep it as it is"
+        f"{{{name}}}: {document.placeholders.get(name, 'a value filled in by the build')}; keep it as it is"
         for name in dict.fromkeys(PLACEHOLDER.findall(msgid))
     ]
 

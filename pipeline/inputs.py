@@ -80,10 +80,9 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
 
 def mottos(project: Project, document: Document, translators: dict[str, Translator]) -> tuple[Motto, ...]:
     """Each configured language's own motto: its translation of the cover headline."""
-    headline = document.headline
     found = []
     for locale in project.all_locales:
-        rendition = translators[locale].lookup(headline)
+        rendition = translators[locale].lookup(document.headline)
         if not rendition.falls_back:
             html = escape(rendition.text)
             if locale in project.keep_words_whole:
