@@ -8,7 +8,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +41,11 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` unless the file holds it already (building again changes no file's time); True if
-    written."""
-    try:
+    """Write `data` unless the file holds it already, so that building again changes no file's time;
+    True if it wrote."""
+    with suppress(OSError):
         if path.read_bytes() == data:
             return False
-    except OSError:
-        pass
     write_atomic(path, data)
     return True
 

@@ -42,22 +42,18 @@ def tool(name: str) -> str:
 
 
 def run(command: list[str], name: str, stdin: str | None = None) -> str:
-    """Run a gettext tool; its complaint (`file:line: message`) becomes a BrochureError."""
+    """Run a gettext tool; its complaint becomes a BrochureError. GNU writes `file:line: message`
+    after any warnings: the first error and its place are kept."""
     # Catalogs are UTF-8 whatever the machine's locale (CI may run with LANG unset).
     result = subprocess.run(command, input=stdin, capture_output=True, encoding="utf-8", check=False)
-    if result.returncode != 0:
-        raise gnu_error(result.stderr, name)
-    return result.stdout
-
-
-def gnu_error(stderr: str, name: str) -> BrochureError:
-    """GNU writes `file:line: message` after any warnings; keep the first error and its place."""
-    for line in stderr.splitlines():
+    if result.returncode == 0:
+        return result.stdout
+    for line in result.stderr.splitlines():
         found = PLACE.match(line)
         if found and not found[3].startswith("warning:"):
-            return BrochureError(Path(found[1]), int(found[2]), found[3])
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
+            raise BrochureError(Path(found[1]), int(found[2]), found[3])
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    raise BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
 
 
 def check_syntax(path: Path) -> None:
