@@ -204,7 +204,7 @@ def init_catalog(template: polib.POFile, locale: str, created: str, source: Path
     parsed = validate_locale(locale, source, 1)
     rule = get_plural(parsed)
     catalog = polib.POFile(wrapwidth=WRAP_WIDTH)
-    first_line = template.header.split("\n", 1)[0] if template.header else ""
+    first_line = template.header.partition("\n")[0]
     catalog.header = "\n".join(filter(None, [first_line, f"{parsed.english_name} translation."]))
     catalog.metadata = {
         **template.metadata,

@@ -56,12 +56,11 @@ def extract_messages(project: Project) -> list[Message]:
         ("", msgid): message for msgid, message in segment_messages(document, vocabulary, path).items()
     }
     for template in sorted(project.templates_dir.glob("*.html")):
+        where = project.relative(template)
         with template.open("rb") as stream:
             for line, new, comments in template_messages(stream):
                 message = messages.setdefault((new.msgctxt, new.msgid), new)
-                message.add(
-                    project.relative(template), line, [*comments, *vocabulary_notes(new.msgid, vocabulary)]
-                )
+                message.add(where, line, [*comments, *vocabulary_notes(new.msgid, vocabulary)])
     return list(messages.values())
 
 
