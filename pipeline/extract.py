@@ -155,13 +155,12 @@ def build_template(messages: list[Message], created: str) -> polib.POFile:
     for message in messages:
         entry = polib.POEntry(
             msgid=message.msgid,
+            msgid_plural=message.msgid_plural,
+            msgstr_plural={0: "", 1: ""} if message.msgid_plural else {},
             occurrences=[(path, str(line)) for path, line in message.references],
             comment=message.comment,
             msgctxt=message.msgctxt or None,
         )
-        if message.msgid_plural:
-            entry.msgid_plural = message.msgid_plural
-            entry.msgstr_plural = {0: "", 1: ""}
         template.append(entry)
     return template
 
