@@ -9,7 +9,6 @@ from __future__ import annotations
 import gettext
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import cache
@@ -24,6 +23,7 @@ from .gnu import WRAP_WIDTH, check_syntax
 from .markup import PLACEHOLDER, PRINTF_NAME, plain_text
 
 PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+compiled = cache(gettext.c2py)
 
 
 class Status(StrEnum):
@@ -75,11 +75,6 @@ class PluralRule:
 SOURCE_PLURALS = PluralRule(2, "n != 1")
 
 
-@cache
-def compiled(expression: str) -> Callable[[int], int]:
-    return gettext.c2py(expression)
-
-
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What the renderer needs of one catalog entry."""
@@ -106,7 +101,11 @@ class Catalog:
 
     def entries(self) -> dict[tuple[str, str], Entry]:
         """Live entries keyed by (msgctxt, msgid), as the translator looks them up."""
-        return {key(entry): entry_of(entry) for entry in self.messages}
+        found = {}
+        for entry in self.messages:
+            plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            found[key(entry)] = Entry(entry.msgstr, plural, entry_status(entry), int(entry.linenum))
+        return found
 
     def header_line(self, field: str) -> int:
         """The line of a header field, else of the first msgid."""
@@ -117,27 +116,14 @@ def key(entry: polib.POEntry) -> tuple[str, str]:
     return (entry.msgctxt or "", entry.msgid)
 
 
-def entry_of(entry: polib.POEntry) -> Entry:
-    plural = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
-    return Entry(entry.msgstr, plural, entry_status(entry), int(entry.linenum))
-
-
 def entry_status(entry: polib.POEntry | None) -> Status:
     """Translated means every form filled and no fuzzy flag; the one definition of it."""
     if entry is None:
         return Status.UNTRANSLATED
     if "fuzzy" in entry.flags:
         return Status.FUZZY
-    forms = (
-        [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
-        if entry.msgid_plural
-        else [entry.msgstr]
-    )
+    forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
     return Status.TRANSLATED if forms and all(forms) else Status.UNTRANSLATED
-
-
-def read_catalog(path: Path) -> polib.POFile:
-    return open_catalog(path).po
 
 
 def open_catalog(path: Path) -> Catalog:
@@ -160,7 +146,6 @@ def open_catalog(path: Path) -> Catalog:
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError, UnicodeError) as error:
         raise BrochureError(path, 1, f"polib cannot read what msgfmt accepts: {error}") from None
-    catalog.fpath = str(path)
     point_at_msgids(catalog, text)
     rule = SOURCE_PLURALS
     if path.suffix == ".po":
@@ -192,15 +177,12 @@ def plural_rule(catalog: polib.POFile, text: str, path: Path) -> PluralRule:
     """The catalog's Plural-Forms; without a rule gettext can evaluate, plurals cannot be chosen."""
     value = catalog.metadata.get("Plural-Forms")
     if value is None:
-        line = line_of(text, 'msgstr ""')
-        raise BrochureError(path, line, "the header has no Plural-Forms; 'brochure init' writes CLDR's rule")
+        message = "the header has no Plural-Forms; 'brochure init' writes CLDR's rule"
+        raise BrochureError(path, line_of(text, 'msgstr ""'), message)
     rule = PluralRule.parse(value)
     if rule is None:
-        raise BrochureError(
-            path,
-            line_of(text, "Plural-Forms:"),
-            "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;' ('brochure init' writes it)",
-        )
+        message = "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;' ('brochure init' writes it)"
+        raise BrochureError(path, line_of(text, "Plural-Forms:"), message)
     return rule
 
 
@@ -209,12 +191,9 @@ def check_plural_entries(catalog: polib.POFile, rule: PluralRule, path: Path) ->
     for entry in catalog:
         if entry.msgid_plural and sorted(entry.msgstr_plural) != list(range(rule.forms)):
             found = len(entry.msgstr_plural)
-            raise BrochureError(
-                path,
-                int(entry.linenum),
-                f"{found} msgstr[] forms, but Plural-Forms declares nplurals={rule.forms}; "
-                f"give msgstr[0] to msgstr[{rule.forms - 1}]",
-            )
+            message = f"{found} msgstr[] forms, but Plural-Forms declares nplurals={rule.forms}; "
+            message += f"give msgstr[0] to msgstr[{rule.forms - 1}]"
+            raise BrochureError(path, int(entry.linenum), message)
 
 
 def init_catalog(template: polib.POFile, locale: str, created: str, source: Path) -> polib.POFile:
@@ -225,7 +204,7 @@ def init_catalog(template: polib.POFile, locale: str, created: str, source: Path
     parsed = validate_locale(locale, source, 1)
     rule = get_plural(parsed)
     catalog = polib.POFile(wrapwidth=WRAP_WIDTH)
-    first_line = template.header.split("\n", 1)[0] if template.header else ""
+    first_line = template.header.partition("\n")[0]
     catalog.header = "\n".join(filter(None, [first_line, f"{parsed.english_name} translation."]))
     catalog.metadata = {
         **template.metadata,
@@ -245,17 +224,15 @@ def init_catalog(template: polib.POFile, locale: str, created: str, source: Path
 
 
 def untranslated(new: polib.POEntry, forms: int) -> polib.POEntry:
-    entry = polib.POEntry(
+    return polib.POEntry(
         msgctxt=new.msgctxt,
         msgid=new.msgid,
         msgid_plural=new.msgid_plural,
+        msgstr_plural=dict.fromkeys(range(forms), "") if new.msgid_plural else {},
         comment=new.comment,
         occurrences=list(new.occurrences),
         flags=[flag for flag in new.flags if flag != "fuzzy"],
     )
-    if new.msgid_plural:
-        entry.msgstr_plural = dict.fromkeys(range(forms), "")
-    return entry
 
 
 @dataclass(frozen=True, slots=True)

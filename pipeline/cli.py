@@ -169,7 +169,8 @@ def print_summary(project: Project, options: BuildOptions, report: BuildReport) 
 def run_update(project: Project, arguments: argparse.Namespace) -> int:
     """msgmerge each catalog with the template; GNU's writer decides every byte."""
     from .catalogs import open_catalog
-    from .gnu import merge_catalog, write_catalog
+    from .files import write_if_changed
+    from .gnu import merge_catalog
 
     template = open_catalog(project.template_path)  # a broken template is reported as ours
     stale = []
@@ -182,7 +183,7 @@ def run_update(project: Project, arguments: argparse.Namespace) -> int:
             if path.read_text(encoding="utf-8") != merged:
                 stale.append(name)
             continue
-        state = "written" if write_catalog(path, merged) else "unchanged"
+        state = "written" if write_if_changed(path, merged.encode("utf-8")) else "unchanged"
         print(f"{name}: {describe_catalog(open_catalog(path), template, locale)}, {state}")
     if stale:
         print("out of date, run 'brochure update': " + ", ".join(stale))
@@ -203,7 +204,8 @@ def describe_catalog(catalog: Catalog, template: Catalog, locale: str) -> str:
 
 def run_init(project: Project, arguments: argparse.Namespace) -> int:
     from .catalogs import init_catalog, open_catalog
-    from .gnu import format_catalog, write_catalog
+    from .files import write_text_atomic
+    from .gnu import format_catalog
 
     locale = arguments.locale.replace("-", "_")
     path = project.catalog_path(locale)
@@ -211,7 +213,7 @@ def run_init(project: Project, arguments: argparse.Namespace) -> int:
         raise UsageError(path, 1, f"a catalog for '{locale}' exists already; 'brochure update' refreshes it")
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     template = open_catalog(project.template_path)
-    write_catalog(path, format_catalog(init_catalog(template.po, locale, now, Path("brochure init"))))
+    write_text_atomic(path, format_catalog(init_catalog(template.po, locale, now, Path("brochure init"))))
     print(f"{project.relative(path)}: {describe_catalog(open_catalog(path), template, locale)}")
     if locale not in project.locales:
         print(f'to publish it, add "{locale}" to locales in [tool.brochure] of pyproject.toml')

@@ -36,8 +36,7 @@ class Project:
     domain: str
     site_url: str = ""
     keep_words_whole: tuple[str, ...] = ()
-    # The printing condition's ICC profile, the print edition's output intent.
-    print_profile: Path = Path()
+    print_profile: Path = Path()  # the printing condition's ICC profile, the print edition's output intent
 
     @property
     def brochure_path(self) -> Path:

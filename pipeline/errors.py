@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 
@@ -25,13 +24,6 @@ class BrochureError(Exception):
 
 class UsageError(BrochureError):
     """A command line that asks for something impossible (an unknown locale, say)."""
-
-
-def toml_error(path: Path, error: ValueError) -> BrochureError:
-    """tomllib says where in its message ("... (at line 3, column 5)"); lift that into the line."""
-    match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-    return BrochureError(path, int(match[1]) if match else 1, f"invalid TOML: {message}")
 
 
 def display_path(path: Path) -> str:

@@ -56,12 +56,11 @@ def extract_messages(project: Project) -> list[Message]:
         ("", msgid): message for msgid, message in segment_messages(document, vocabulary, path).items()
     }
     for template in sorted(project.templates_dir.glob("*.html")):
+        where = project.relative(template)
         with template.open("rb") as stream:
             for line, new, comments in template_messages(stream):
                 message = messages.setdefault((new.msgctxt, new.msgid), new)
-                message.add(
-                    project.relative(template), line, [*comments, *vocabulary_notes(new.msgid, vocabulary)]
-                )
+                message.add(where, line, [*comments, *vocabulary_notes(new.msgid, vocabulary)])
     return list(messages.values())
 
 
@@ -94,15 +93,13 @@ def vocabulary_notes(msgid: str, vocabulary: Vocabulary) -> list[str]:
 
 
 def is_vocabulary_note(comment: str) -> bool:
-    """Notes on names and terms go last, after every note on where the message appears."""
     return comment.startswith((KEEP_NOTE, GLOSSARY_NOTE))
 
 
 def placeholder_notes(msgid: str, document: Document) -> list[str]:
     """Say what each {placeholder} stands for, so that translators keep it as it is."""
-    meanings = document.placeholders
     return [
-        f"{{{name}}}: {meanings.get(name, 'a value filled in by the build')}; keep it as it is"
+        f"{{{name}}}: {document.placeholders.get(name, 'a value filled in by the build')}; keep it as it is"
         for name in dict.fromkeys(PLACEHOLDER.findall(msgid))
     ]
 
@@ -158,14 +155,12 @@ def build_template(messages: list[Message], created: str) -> polib.POFile:
     for message in messages:
         entry = polib.POEntry(
             msgid=message.msgid,
-            msgstr="",
+            msgid_plural=message.msgid_plural,
+            msgstr_plural={0: "", 1: ""} if message.msgid_plural else {},
             occurrences=[(path, str(line)) for path, line in message.references],
             comment=message.comment,
             msgctxt=message.msgctxt or None,
         )
-        if message.msgid_plural:
-            entry.msgid_plural = message.msgid_plural
-            entry.msgstr_plural = {0: "", 1: ""}
         template.append(entry)
     return template
 
@@ -183,24 +178,15 @@ def extract(project: Project, *, check: bool, now: str) -> ExtractResult:
     messages = extract_messages(project)
     path = project.template_path
     old_text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    old_created = creation_date(old_text)
+    found = re.search(r'^"POT-Creation-Date: ([^\\"]*)\\n"$', old_text, re.MULTILINE)
+    old_created = found[1] if found else ""
     candidate = format_catalog(build_template(messages, old_created or now))
     changed = candidate != old_text
     if changed and old_created:
         candidate = format_catalog(build_template(messages, now))
-    diff = "" if not changed else unified_diff(old_text, candidate, project.relative(path))
     if changed and not check:
         write_text_atomic(path, candidate)
+    name = project.relative(path)
+    old, new = old_text.splitlines(keepends=True), candidate.splitlines(keepends=True)
+    diff = "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=1))
     return ExtractResult(path=path, changed=changed, messages=len(messages), diff=diff)
-
-
-def creation_date(text: str) -> str:
-    match = re.search(r'^"POT-Creation-Date: ([^\\"]*)\\n"$', text, re.MULTILINE)
-    return match[1] if match else ""
-
-
-def unified_diff(old: str, new: str, name: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=1
-    )
-    return "".join(lines)

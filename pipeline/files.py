@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from .errors import BrochureError, toml_error
+from .errors import BrochureError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -39,10 +40,14 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def write_if_changed(path: Path, data: bytes) -> None:
-    """A file that already holds `data` is left alone: building again changes no file's time."""
-    if not path.is_file() or path.read_bytes() != data:
-        write_atomic(path, data)
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` unless the file holds it already, so that building again changes no file's time;
+    True if it wrote."""
+    with suppress(OSError):
+        if path.read_bytes() == data:
+            return False
+    write_atomic(path, data)
+    return True
 
 
 @contextmanager
@@ -88,4 +93,7 @@ def read_toml(path: Path, purpose: str) -> tuple[str, dict[str, Any]]:
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise toml_error(path, error) from None
+        # tomllib says where in its message ("... (at line 3, column 5)"); lift that into the line.
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise BrochureError(path, int(match[1]) if match else 1, f"invalid TOML: {message}") from None

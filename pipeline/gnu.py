@@ -16,7 +16,6 @@ from pathlib import Path
 import polib
 
 from .errors import BrochureError
-from .files import write_text_atomic
 
 # The one wrapping width of every file the pipeline writes (GNU's default is 79; 76 leaves room
 # for the quotes and the keyword in a translator's 80-column editor).
@@ -29,49 +28,40 @@ UNTERMINATED = "end-of-line within string"
 PLACE = re.compile(r"([^:\s][^:]*):(\d+):(?:\d+:)? (.*)")
 
 
-class GettextMissing(BrochureError):
-    """The gettext tools are not installed, or are too old to merge and write as expected."""
-
-
 @cache
 def tool(name: str) -> str:
     """The path of msgfmt, msgmerge or msgcat, after checking that its release is new enough."""
     path = shutil.which(name)
     if path is None:
-        raise GettextMissing(Path(name), 1, f"{name} not found; {INSTALL_HINT}")
+        raise BrochureError(Path(name), 1, f"{name} not found; {INSTALL_HINT}")
     found = VERSION.search(run([path, "--version"], name))
     if found is None or (int(found[1]), int(found[2])) < MINIMUM_VERSION:
         release = f"{found[1]}.{found[2]}" if found else "of unknown release"
-        raise GettextMissing(Path(path), 1, f"{name} is {release}; {INSTALL_HINT}")
+        raise BrochureError(Path(path), 1, f"{name} is {release}; {INSTALL_HINT}")
     return path
 
 
 def run(command: list[str], name: str, stdin: str | None = None) -> str:
-    """Run a gettext tool; its complaint (`file:line: message`) becomes a BrochureError."""
+    """Run a gettext tool; its complaint becomes a BrochureError. GNU writes `file:line: message`
+    after any warnings: the first error and its place are kept."""
     # Catalogs are UTF-8 whatever the machine's locale (CI may run with LANG unset).
     result = subprocess.run(command, input=stdin, capture_output=True, encoding="utf-8", check=False)
-    if result.returncode != 0:
-        raise gnu_error(result.stderr, name)
-    return result.stdout
-
-
-def gnu_error(stderr: str, name: str) -> BrochureError:
-    """GNU writes `file:line: message` after any warnings; keep the first error and its place."""
-    for line in stderr.splitlines():
+    if result.returncode == 0:
+        return result.stdout
+    for line in result.stderr.splitlines():
         found = PLACE.match(line)
         if found and not found[3].startswith("warning:"):
-            return BrochureError(Path(found[1]), int(found[2]), found[3])
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
+            raise BrochureError(Path(found[1]), int(found[2]), found[3])
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    raise BrochureError(Path(name), 1, lines[-1].removeprefix(f"{name}: ") if lines else f"{name} failed")
 
 
 def check_syntax(path: Path) -> None:
     """GNU msgfmt's verdict on a catalog's syntax (polib accepts files msgfmt rejects): the first
     error, at its line, or nothing; no file is written."""
+    msgfmt = tool("msgfmt")
     try:
-        run([tool("msgfmt"), "--output-file=/dev/null", str(path)], "msgfmt")
-    except GettextMissing:
-        raise
+        run([msgfmt, "--output-file=/dev/null", str(path)], "msgfmt")
     except BrochureError as error:
         # msgfmt finds an unterminated string at the end of its line, and reports the next one.
         line = error.line - 1 if error.message == UNTERMINATED else error.line
@@ -79,18 +69,15 @@ def check_syntax(path: Path) -> None:
 
 
 def format_catalog(catalog: polib.POFile) -> str:
-    """The catalog as GNU writes it: polib's text, reformatted by msgcat."""
-    command = [tool("msgcat"), f"--width={WRAP_WIDTH}", "--force-po", "--output-file=-", "-"]
-    return run(command, "msgcat", stdin=unwrapped(catalog))
-
-
-def unwrapped(catalog: polib.POFile) -> str:
-    """polib's text with nothing wrapped: msgcat wraps strings, but keeps comments as they come."""
+    """The catalog as GNU writes it: msgcat reformats polib's text, given unwrapped because
+    msgcat wraps strings but keeps comments as they come."""
     width, catalog.wrapwidth = catalog.wrapwidth, 0
     try:
-        return str(catalog)
+        text = str(catalog)
     finally:
         catalog.wrapwidth = width
+    command = [tool("msgcat"), f"--width={WRAP_WIDTH}", "--force-po", "--output-file=-", "-"]
+    return run(command, "msgcat", stdin=text)
 
 
 def merge_catalog(catalog: Path, template: Path) -> str:
@@ -104,14 +91,3 @@ def merge_catalog(catalog: Path, template: Path) -> str:
         *("--force-po", "--output-file=-", str(catalog), str(template)),
     ]
     return run(command, "msgmerge")
-
-
-def write_catalog(path: Path, text: str) -> bool:
-    """Write `text` atomically unless the file already holds exactly that; True if written."""
-    try:
-        if path.read_bytes() == text.encode("utf-8"):
-            return False
-    except OSError:
-        pass
-    write_text_atomic(path, text)
-    return True

@@ -29,13 +29,7 @@ from .wordwrap import keep_words_whole
 class Motto:
     lang: str
     text: str
-    whole_words: bool = False
-
-    @property
-    def html(self) -> Markup:
-        """The motto as HTML; in a language that breaks only between words, with its words whole."""
-        html = escape(self.text)
-        return keep_words_whole(html) if self.whole_words else html
+    html: Markup  # in a language that breaks lines only between words, with its words kept whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +80,12 @@ def read_inputs(project: Project, locales: tuple[str, ...] = ()) -> Inputs:
 
 def mottos(project: Project, document: Document, translators: dict[str, Translator]) -> tuple[Motto, ...]:
     """Each configured language's own motto: its translation of the cover headline."""
-    headline = document.headline
     found = []
     for locale in project.all_locales:
-        rendition = translators[locale].lookup(headline)
+        rendition = translators[locale].lookup(document.headline)
         if not rendition.falls_back:
-            found.append(Motto(locale, rendition.text, locale in project.keep_words_whole))
+            html = escape(rendition.text)
+            if locale in project.keep_words_whole:
+                html = keep_words_whole(html)
+            found.append(Motto(locale, rendition.text, html))
     return tuple(found)

@@ -34,10 +34,9 @@ def pseudo_translate(text: str) -> str:
 def pseudo_entries(template: polib.POFile) -> dict[tuple[str, str], Entry]:
     entries = {}
     for entry in template:
-        plural = (pseudo_translate(entry.msgid), pseudo_translate(entry.msgid_plural))
         text = pseudo_translate(entry.msgid)
-        line = int(entry.linenum)
+        plural = (text, pseudo_translate(entry.msgid_plural)) if entry.msgid_plural else ()
         entries[(entry.msgctxt or "", entry.msgid)] = Entry(
-            text, plural if entry.msgid_plural else (), Status.TRANSLATED, line
+            text, plural, Status.TRANSLATED, int(entry.linenum)
         )
     return entries

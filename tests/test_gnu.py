@@ -9,9 +9,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.catalogs import init_catalog, read_catalog
+from pipeline.catalogs import init_catalog, open_catalog
 from pipeline.errors import BrochureError
-from pipeline.gnu import format_catalog, merge_catalog, tool, write_catalog
+from pipeline.files import write_if_changed
+from pipeline.gnu import format_catalog, merge_catalog, tool
 
 from .conftest import ROOT, run_cli
 
@@ -59,7 +60,7 @@ def test_a_changed_message_becomes_fuzzy_with_its_previous_msgid(tmp_path: Path)
         tmp_path, template("Contents", EDITED), catalog({"Contents": "Inhalt", PARAGRAPH: TRANSLATION})
     )
     (tmp_path / "new.po").write_text(text, encoding="utf-8")
-    result = {entry.msgid: entry for entry in read_catalog(tmp_path / "new.po")}
+    result = {entry.msgid: entry for entry in open_catalog(tmp_path / "new.po").po}
     assert result["Contents"].msgstr == "Inhalt" and "fuzzy" not in result["Contents"].flags
     assert result[EDITED].msgstr == TRANSLATION
     assert "fuzzy" in result[EDITED].flags
@@ -83,16 +84,16 @@ def test_an_obsolete_fuzzy_entry_with_a_previous_msgid_can_be_read_back(tmp_path
     (tmp_path / "de.po").write_text(first, encoding="utf-8")
     (tmp_path / "t.pot").write_text(format_catalog(template("Contents")), encoding="utf-8")
     (tmp_path / "de.po").write_text(merge_catalog(tmp_path / "de.po", tmp_path / "t.pot"), encoding="utf-8")
-    obsolete = [entry for entry in read_catalog(tmp_path / "de.po") if entry.obsolete]
+    obsolete = [entry for entry in open_catalog(tmp_path / "de.po").po if entry.obsolete]
     assert [entry.msgstr for entry in obsolete] == [TRANSLATION]
 
 
 def test_update_is_idempotent_and_writes_only_changes(tmp_path: Path) -> None:
     text = merged(tmp_path, template("Contents", PARAGRAPH), catalog({"Contents": "Inhalt"}))
     path = tmp_path / "de.po"
-    assert write_catalog(path, text) is True
+    assert write_if_changed(path, text.encode("utf-8")) is True
     assert merge_catalog(path, tmp_path / "t.pot") == text
-    assert write_catalog(path, text) is False
+    assert write_if_changed(path, text.encode("utf-8")) is False
 
 
 def test_the_writer_is_gnus_own(tmp_path: Path) -> None:
@@ -119,8 +120,8 @@ def test_a_new_catalog_has_cldrs_rule_and_a_form_for_each(tmp_path: Path) -> Non
         rule = get_plural(locale)  # the installed CLDR decides what init writes, not this test
         new = init_catalog(pot, locale, "2026-01-01 00:00+0000", tmp_path / "pyproject.toml")
         path = tmp_path / f"{locale}.po"
-        write_catalog(path, format_catalog(new))
-        read = read_catalog(path)
+        write_if_changed(path, format_catalog(new).encode("utf-8"))
+        read = open_catalog(path).po
         assert read.metadata["Plural-Forms"] == f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
         assert len(read[-1].msgstr_plural) == rule.num_plurals
         subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], check=True)

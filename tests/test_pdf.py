@@ -9,7 +9,7 @@ import pikepdf
 import polib
 import pytest
 
-from pipeline.catalogs import read_catalog
+from pipeline.catalogs import open_catalog
 from pipeline.config import html_lang
 
 from .conftest import LOCALES, ROOT, SOURCE_DATE_EPOCH, brochure
@@ -109,7 +109,7 @@ def test_overflowing_translation_fails_naming_part_and_segment(project: Path, tm
     entry = catalog.find("Version 1 of the Global Exploration Roadmap will be available by mid-2011.")
     entry.msgstr = " ".join([entry.msgstr] * 40)
     catalog.save(str(path))
-    line = read_catalog(path).find(entry.msgid).linenum
+    line = open_catalog(path).po.find(entry.msgid).linenum
     result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith(f"locales/de/LC_MESSAGES/brochure.po:{line}: error: de: 'products'")
@@ -123,7 +123,7 @@ def test_a_character_no_font_has_fails_naming_it(project: Path, tmp_path: Path) 
     catalog = polib.pofile(str(path))
     catalog.find("Economic expansion").msgstr = "Wirtschaftliche \u0378 Expansion"
     catalog.save(str(path))
-    line = read_catalog(path).find("Economic expansion").linenum
+    line = open_catalog(path).po.find("Economic expansion").linenum
     result = brochure("build", "-l", "de", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 2
     assert result.stderr == (

@@ -9,10 +9,11 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalogs import init_catalog, read_catalog
+from pipeline.catalogs import init_catalog, open_catalog
 from pipeline.config import load_project
 from pipeline.extract import extract
-from pipeline.gnu import format_catalog, merge_catalog, write_catalog
+from pipeline.files import write_if_changed
+from pipeline.gnu import format_catalog, merge_catalog
 
 ROOT = Path(__file__).parent / "roots" / "basic"
 WORDS = st.sampled_from(
@@ -46,7 +47,7 @@ def apply(step: tuple[str, int, str], paragraphs: list[str]) -> None:
 
 
 def translate_one(path: Path, index: int, written: set[str]) -> None:
-    catalog = read_catalog(path)
+    catalog = open_catalog(path).po
     open_entries = [
         entry
         for entry in catalog
@@ -56,7 +57,7 @@ def translate_one(path: Path, index: int, written: set[str]) -> None:
         entry = open_entries[index % len(open_entries)]
         entry.msgstr = f"DE {entry.msgid}"
         written.add(entry.msgstr)
-        write_catalog(path, format_catalog(catalog))
+        write_if_changed(path, format_catalog(catalog).encode("utf-8"))
 
 
 def every_msgstr(path: Path) -> set[str]:
@@ -76,8 +77,8 @@ def test_no_translation_is_ever_lost(
     write_source(project_dir, paragraphs)
     extract(project, check=False, now="2026-01-01 00:00+0000")
     path = project.catalog_path("de")
-    new = init_catalog(read_catalog(project.template_path), "de", "2026-01-01 00:00+0000", project.root)
-    write_catalog(path, format_catalog(new))
+    new = init_catalog(open_catalog(project.template_path).po, "de", "2026-01-01 00:00+0000", project.root)
+    write_if_changed(path, format_catalog(new).encode("utf-8"))
     written: set[str] = set()
     for step in steps:
         if step[0] == "translate":
@@ -86,6 +87,6 @@ def test_no_translation_is_ever_lost(
             apply(step, paragraphs)
             write_source(project_dir, paragraphs)
         extract(project, check=False, now="2026-01-01 00:00+0000")
-        write_catalog(path, merge_catalog(path, project.template_path))
+        write_if_changed(path, merge_catalog(path, project.template_path).encode("utf-8"))
         missing = written - every_msgstr(path)
         assert not missing, (step, missing)

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.catalogs import read_catalog
+from pipeline.catalogs import open_catalog
 
 from .conftest import ROOT, TRANSLATED, brochure, run_cli
 
@@ -32,7 +32,7 @@ def test_a_changed_sentence_becomes_fuzzy_and_nothing_else_changes(project: Path
     assert run_cli("update", cwd=project).returncode == 0
     for locale in TRANSLATED:
         after = catalog_path(project, locale).read_text(encoding="utf-8")
-        entry = read_catalog(catalog_path(project, locale)).find(NEW)
+        entry = open_catalog(catalog_path(project, locale)).po.find(NEW)
         assert entry.fuzzy and entry.previous_msgid == OLD
         assert (
             entry.msgstr
@@ -78,7 +78,7 @@ def test_update_twice_writes_identical_files(project: Path) -> None:
     assert result.stdout.count("unchanged") == len(TRANSLATED)
     assert {locale: catalog_path(project, locale).read_bytes() for locale in TRANSLATED} == first
     for locale in TRANSLATED:
-        obsolete = [entry for entry in read_catalog(catalog_path(project, locale)) if entry.obsolete]
+        obsolete = [entry for entry in open_catalog(catalog_path(project, locale)).po if entry.obsolete]
         assert [entry.msgid for entry in obsolete] == ["Economic expansion"]
 
 
@@ -108,10 +108,10 @@ def test_init_starts_a_catalog_msgfmt_accepts(project: Path, locale: str) -> Non
     result = run_cli("init", locale, cwd=project)
     assert result.returncode == 0, result.stderr
     path = catalog_path(project, locale)
-    catalog = read_catalog(path)
+    catalog = open_catalog(path).po
     assert catalog.metadata["Language"] == locale
     assert catalog.metadata["Plural-Forms"] == f"nplurals={rule.num_plurals}; plural={rule.plural_expr};"
-    assert len(catalog) == len(read_catalog(project / "locales" / "brochure.pot"))
+    assert len(catalog) == len(open_catalog(project / "locales" / "brochure.pot").po)
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
     again = run_cli("init", locale, cwd=project)
