@@ -52,9 +52,11 @@ pytest:
 
 # Line coverage of pipeline/ by the suite, the commands it runs in processes of their own
 # included ([tool.coverage.run]); the data is left in .coverage for `coverage html` and the like.
+# Its absolute path keeps the data of a command run inside a test's project out of that project.
 coverage: $(VENV)/.installed-test
 	rm -f .coverage .coverage.*
-	@$(MAKE) --no-print-directory pytest PYTEST="$(BIN)/coverage run" PYTEST_ARGS="$(PYTEST_ARGS)"
+	@COVERAGE_FILE=$(CURDIR)/.coverage $(MAKE) --no-print-directory pytest PYTEST="$(BIN)/coverage run" \
+	  PYTEST_ARGS="$(PYTEST_ARGS)"
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 
