@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, digest, fingerprint, pipeline_version, tree_digest
+from .cache import BuildCache, cache_folder, digest, fingerprint, pipeline_version, tree_digest
 from .clock import source_date
 from .config import Project
 from .files import exclusive
@@ -41,7 +41,7 @@ class BuildReport:
 
 
 def build(project: Project, options: BuildOptions, progress: Progress = quiet) -> BuildReport:
-    lock = options.out.parent / ".brochure-cache" / f"{options.out.name}.lock"
+    lock = cache_folder(options.out) / f"{options.out.name}.lock"
     with exclusive(lock, f"{options.out}/"):
         return build_unlocked(project, options, progress)
 

@@ -22,6 +22,11 @@ SCHEMA = "brochure-build-cache/2"
 PIPELINE_DIR = Path(__file__).parent
 
 
+def cache_folder(out: Path) -> Path:
+    """Where builds into the folder `out` keep what they reuse: beside it, never published in it."""
+    return out.parent / ".brochure-cache"
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -100,7 +105,7 @@ class BuildCache:
 
     @classmethod
     def load(cls, out: Path) -> BuildCache:
-        path = out.parent / ".brochure-cache" / f"{out.name}.json"
+        path = cache_folder(out) / f"{out.name}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             locales = dict(data["locales"]) if data["schema"] == SCHEMA else {}

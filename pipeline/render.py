@@ -119,7 +119,7 @@ def write_page(
     renderer = Renderer(project.templates_dir, translator)
     edition.asset_prefix = "../assets/"
     edition.language_css = Markup(stylesheet(inputs.languages, inputs.fonts, font_files=False))
-    fonts = web_fonts(inputs.fonts, renderer.render("page.html", edition=edition))
+    fonts = web_fonts(inputs.fonts, renderer.render("page.html", edition=edition), folder.parent)
     edition.fonts_stylesheet = write_fonts(folder, fonts)
     write_text_atomic(folder / "index.html", renderer.render("page.html", edition=edition))
     write_segment_map(project, inputs, translator, edition, folder)

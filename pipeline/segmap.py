@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .cache import cache_folder
 from .config import Project, html_lang
 from .extract import segment_messages
 from .files import write_text_atomic
@@ -28,7 +29,7 @@ def map_file(folder: Path) -> Path:
     """Where the map of the locale built into `folder` (out/de) lives: beside the build cache, not
     in the published folder, since it holds the text of fuzzy and refused translations."""
     out = folder.parent
-    return out.parent / ".brochure-cache" / out.name / "segments" / f"{folder.name}.json"
+    return cache_folder(out) / out.name / "segments" / f"{folder.name}.json"
 
 
 @dataclass(frozen=True, slots=True)

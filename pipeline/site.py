@@ -56,7 +56,7 @@ def chooser_page(project: Project, out: Path, inputs: Inputs, editions: list[dic
         "language_css": Markup(stylesheet(inputs.languages, inputs.fonts, font_files=False)),
     }
     context["fonts_stylesheet"] = write_fonts(
-        out, web_fonts(inputs.fonts, renderer.render("chooser.html", **context))
+        out, web_fonts(inputs.fonts, renderer.render("chooser.html", **context), out)
     )
     return renderer.render("chooser.html", **context)
 

@@ -2,18 +2,21 @@
 
 HarfBuzz's subsetter (the library WeasyPrint embeds fonts with; `make` installs it) cuts the
 glyphs in milliseconds where fontTools needs seconds for a 20 MB CJK collection; fontTools then
-only packs the small result as WOFF2.
+only packs the small result as WOFF2, which is kept in the build cache for the next build.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+from contextlib import suppress
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from .cache import PIPELINE_DIR, digest, toolchain
 from .errors import BrochureError
+from .files import write_atomic
 
 # HarfBuzz writes no creation date into a subset's head table; fontTools warns on reading it.
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
@@ -25,6 +28,7 @@ BROTLI_QUALITY = 9
 DECLARATIONS = """
 typedef struct hb_blob_t hb_blob_t;
 typedef struct hb_face_t hb_face_t;
+typedef struct hb_font_t hb_font_t;
 typedef struct hb_set_t hb_set_t;
 typedef struct hb_subset_input_t hb_subset_input_t;
 hb_blob_t *hb_blob_create_from_file_or_fail (const char *file_name);
@@ -33,6 +37,8 @@ void hb_blob_destroy (hb_blob_t *blob);
 hb_face_t *hb_face_create (hb_blob_t *blob, unsigned int index);
 hb_blob_t *hb_face_reference_blob (hb_face_t *face);
 void hb_face_destroy (hb_face_t *face);
+hb_font_t *hb_font_create (hb_face_t *face);
+int hb_font_get_nominal_glyph (hb_font_t *font, uint32_t unicode, uint32_t *glyph);
 void hb_set_add (hb_set_t *set, uint32_t codepoint);
 hb_subset_input_t *hb_subset_input_create_or_fail (void);
 hb_set_t *hb_subset_input_unicode_set (hb_subset_input_t *input);
@@ -60,11 +66,39 @@ def face(path: Path, index: int) -> Any:
     return harfbuzz.hb_face_create(blob, index)
 
 
+def covered(path: Path, index: int, characters: set[str]) -> set[str]:
+    """Those of `characters` that the font at `path` (face `index`) has a glyph for."""
+    ffi, harfbuzz, _ = libraries()
+    font, glyph = font_of(path, index), ffi.new("uint32_t *")
+    return {c for c in characters if harfbuzz.hb_font_get_nominal_glyph(font, ord(c), glyph)}
+
+
+@cache
+def font_of(path: Path, index: int) -> Any:
+    return libraries()[1].hb_font_create(face(path, index))
+
+
 # Every page sets the mottos of all ten languages: a worker that renders several editions cuts
 # their CJK and Devanagari faces once, and the preview once per change of a page's characters.
 @lru_cache(maxsize=64)
-def subset_woff2(path: Path, index: int, characters: str) -> bytes:
-    """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2."""
+def subset_woff2(path: Path, index: int, characters: str, store: Path) -> bytes:
+    """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2; kept in
+    the folder `store`, where the next build finds it (a damaged file there is made again)."""
+    stat = path.stat()
+    what = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{characters}|{BROTLI_QUALITY}"
+    code = digest((PIPELINE_DIR / "subset.py").read_bytes())
+    kept = store / f"{digest('|'.join((what, code, *toolchain())).encode())}.woff2"
+    with suppress(OSError):
+        data = kept.read_bytes()
+        if data.startswith(b"wOF2"):
+            return data
+    data = pack_woff2(cut(path, index, characters))
+    write_atomic(kept, data)
+    return data
+
+
+def cut(path: Path, index: int, characters: str) -> bytes:
+    """The font's glyphs for `characters` (and what they need), as an OpenType font."""
     ffi, harfbuzz, harfbuzz_subset = libraries()
     # ffi.gc: HarfBuzz's objects are destroyed with their Python handles.
     subset_input = ffi.gc(
@@ -80,8 +114,7 @@ def subset_woff2(path: Path, index: int, characters: str) -> bytes:
         raise BrochureError(path, 1, "HarfBuzz could not subset this font")
     blob = ffi.gc(harfbuzz.hb_face_reference_blob(result), harfbuzz.hb_blob_destroy)
     length = ffi.new("unsigned int *")
-    data = bytes(ffi.buffer(harfbuzz.hb_blob_get_data(blob, length), length[0]))
-    return pack_woff2(data)
+    return bytes(ffi.buffer(harfbuzz.hb_blob_get_data(blob, length), length[0]))
 
 
 def pack_woff2(font_data: bytes) -> bytes:

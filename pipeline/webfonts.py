@@ -17,9 +17,10 @@ from html.parser import HTMLParser
 from itertools import groupby
 from pathlib import Path
 
+from .cache import cache_folder
 from .errors import BrochureError, line_of
 from .files import read_toml, write_if_changed
-from .subset import subset_woff2
+from .subset import covered, subset_woff2
 
 # Generated content that the stylesheets add to the text: quotation marks, list counters, the
 # footnote's asterisk and the separators; present or not, they cost a few glyphs.
@@ -139,14 +140,6 @@ def text_by_language(html: str) -> dict[str, str]:
     return {lang: "".join(sorted(chars)) for lang, chars in parser.text.items()}
 
 
-@cache
-def coverage(path: Path, index: int) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
 def assign(fonts: FontSet, texts: dict[str, str]) -> dict[str, set[str]]:
     """Which characters each family sets: the first of the language's stack that has them."""
     chosen: dict[str, set[str]] = defaultdict(set)
@@ -154,18 +147,19 @@ def assign(fonts: FontSet, texts: dict[str, str]) -> dict[str, set[str]]:
         wanted = {c for c in text + text.upper() + GENERATED if not c.isspace()} | {" ", "\u00a0"}
         for family in fonts.stack(lang):
             faces = fonts.family(family)
-            has = coverage(faces[0].path, faces[0].index)
-            found = {c for c in wanted if ord(c) in has}
+            found = covered(faces[0].path, faces[0].index, wanted)
             chosen[family] |= found
             wanted -= found
     return chosen
 
 
-def web_fonts(fonts: FontSet, html: str) -> list[WebFont]:
-    """Every face the page needs, cut to the characters it sets in that face."""
+def web_fonts(fonts: FontSet, html: str, out: Path) -> list[WebFont]:
+    """Every face the page needs, cut to the characters it sets in that face; the cuts are kept
+    in the build cache of the output folder `out`."""
     chosen = assign(fonts, text_by_language(html))
+    store = cache_folder(out) / FOLDER
     return [
-        WebFont(face, characters, subset_woff2(face.path, face.index, characters))
+        WebFont(face, characters, subset_woff2(face.path, face.index, characters, store))
         for face in fonts.faces
         if (characters := "".join(sorted(chosen.get(face.family, ()))))
     ]

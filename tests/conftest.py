@@ -169,4 +169,5 @@ def copy_built(built: Path, destination: Path) -> Path:
     cache = destination / ".brochure-cache"
     cache.mkdir(exist_ok=True)
     shutil.copy2(built.parent / ".brochure-cache" / f"{built.name}.json", cache / f"{out.name}.json")
+    shutil.copytree(built.parent / ".brochure-cache" / "webfonts", cache / "webfonts", dirs_exist_ok=True)
     return out

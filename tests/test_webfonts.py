@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
+from pipeline.subset import covered, subset_woff2
 from pipeline.webfonts import read_fonts, text_by_language, unicode_range
 
 from .conftest import LOCALES, ROOT, catalog
@@ -85,3 +87,29 @@ def test_subsets_are_dated_as_their_fonts_not_as_the_build(built: Path) -> None:
         face = faces[path.name]
         with TTFont(face.path, fontNumber=face.index, lazy=True) as original:
             assert TTFont(path)["head"].modified == original["head"].modified, path.name
+
+
+def test_a_subset_is_kept_for_the_next_build_and_made_again_when_damaged(tmp_path: Path) -> None:
+    lato = read_fonts(ROOT / "source" / "fonts.toml").family("Lato")[0]
+    first = subset_woff2(lato.path, lato.index, "Gemeinsam", tmp_path)
+    (kept,) = tmp_path.glob("*.woff2")
+    assert kept.read_bytes() == first and first.startswith(b"wOF2")
+    subset_woff2.cache_clear()  # as in the next build's process
+    kept.write_bytes(b"half a file")
+    assert subset_woff2(lato.path, lato.index, "Gemeinsam", tmp_path) == first
+    assert kept.read_bytes() == first
+    other = subset_woff2(lato.path, lato.index, "Gemeinsam!", tmp_path)
+    assert len(list(tmp_path.glob("*.woff2"))) == 2
+    assert set(TTFont(io.BytesIO(other)).getBestCmap()) - set(TTFont(io.BytesIO(first)).getBestCmap()) == {
+        ord("!")
+    }
+
+
+def test_harfbuzz_tells_which_characters_a_face_has() -> None:
+    fonts = read_fonts(ROOT / "source" / "fonts.toml")
+    lato, japanese = fonts.family("Lato")[0], fonts.family("Noto Sans CJK JP")[0]
+    wanted = {"a", "ß", "Ж", "探", "\u0905"}
+    assert covered(lato.path, lato.index, wanted) == {"a", "ß", "Ж"}
+    with TTFont(japanese.path, fontNumber=japanese.index, lazy=True) as font:
+        cmap = font.getBestCmap()
+    assert covered(japanese.path, japanese.index, wanted) == {c for c in wanted if ord(c) in cmap}
