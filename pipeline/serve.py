@@ -130,6 +130,7 @@ class Preview:
         self.closing = False
         self.snapshot = Snapshot(generation=0)
         self.building = threading.Lock()  # a second build into the same folder would be refused
+        self.pdf_failure: tuple[int, tuple[str, ...]] = (-1, ())  # the generation it failed at, why
 
     def start_watching(self) -> RustNotify:
         """A watch on the configured files that records every change from now on, waited for or
@@ -177,12 +178,17 @@ class Preview:
 
     def make_pdf(self) -> tuple[str, ...]:
         """Build the PDF and its page images of the current files (the build's cache makes them once); what
-        stopped them. A failed build writes nothing: the last PDF's pages stay, shown as such."""
+        stopped them. A failed build writes nothing: the last PDF's pages stay, shown as such. It is
+        not tried again until a save makes a new generation: the files would fail it the same way."""
         with self.building:
+            generation, errors = self.pdf_failure
+            if generation == self.snapshot.generation:
+                return errors
             try:
                 build_one(self.project, self.locale, self.folder / "pdf", Format.PDF)
             except BrochureError as error:
-                return (str(error),)
+                self.pdf_failure = (self.snapshot.generation, (str(error),))
+                return self.pdf_failure[1]
             return ()
 
     def source_segments(self) -> tuple[MappedSegment, ...]:

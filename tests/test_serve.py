@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from html import unescape
 from pathlib import Path
@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 import polib
 import pytest
 
+from pipeline import serve
 from pipeline.config import load_project
+from pipeline.errors import BrochureError
 from pipeline.glossary import load_vocabulary
 from pipeline.segmap import map_file
 from pipeline.serve import Preview
@@ -576,6 +578,25 @@ def test_a_save_made_during_the_first_build_is_not_missed(project: Path, tmp_pat
         stop.set()
         thread.join()
     assert f">{new}</h1>" in preview.snapshot.page
+
+
+def test_a_failed_pdf_is_tried_again_only_after_a_save(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tries: list[str] = []
+
+    def failing_build(project: object, locale: str, *args: object) -> None:
+        tries.append(locale)
+        raise BrochureError(Path("locales/de/LC_MESSAGES/brochure.po"), 12, "the cover outgrows its page")
+
+    monkeypatch.setattr(serve, "build_one", failing_build)
+    preview = Preview(load_project(project), "de", tmp_path / "preview")
+    error = "locales/de/LC_MESSAGES/brochure.po:12: error: the cover outgrows its page"
+    assert preview.make_pdf() == preview.make_pdf() == (error,)
+    assert tries == ["de"]
+    preview.snapshot = replace(preview.snapshot, generation=preview.snapshot.generation + 1)  # a save
+    assert preview.make_pdf() == (error,)
+    assert tries == ["de", "de"]
 
 
 # ---------------------------------------------------------------- in a real browser
