@@ -85,9 +85,8 @@ def subset_woff2(path: Path, index: int, characters: str, store: Path) -> bytes:
     """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2; kept in
     the folder `store`, where the next build finds it (a damaged file there is made again)."""
     stat = path.stat()
-    what = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{characters}|{BROTLI_QUALITY}"
-    code = digest((PIPELINE_DIR / "subset.py").read_bytes())
-    kept = store / f"{digest('|'.join((what, code, *toolchain())).encode())}.woff2"
+    what = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{characters}|{made_with()}"
+    kept = store / f"{digest(what.encode())}.woff2"
     with suppress(OSError):
         data = kept.read_bytes()
         if data.startswith(b"wOF2"):
@@ -95,6 +94,14 @@ def subset_woff2(path: Path, index: int, characters: str, store: Path) -> bytes:
     data = pack_woff2(cut(path, index, characters))
     write_atomic(kept, data)
     return data
+
+
+@cache
+def made_with() -> str:
+    """What a kept subset depends on besides its font and characters: this code, the Brotli
+    quality and the toolchain (fontTools, HarfBuzz); read once per process."""
+    code = digest((PIPELINE_DIR / "subset.py").read_bytes())
+    return "|".join((code, str(BROTLI_QUALITY), *toolchain()))
 
 
 def cut(path: Path, index: int, characters: str) -> bytes:
