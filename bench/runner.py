@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.cache import cache_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 # Every build stamps this time (2025-11-25T00:00:00Z): same bytes each run, no `git log` timed.
 SOURCE_DATE_EPOCH = "1764028800"
@@ -110,9 +112,11 @@ def brochure(project: Path, *arguments: str) -> Run:
 
 
 def cold_build(project: Path, *options: str) -> Run:
-    """`brochure build --force` into an empty `out/` of the project, which stays until the next."""
+    """`brochure build --force` into an empty `out/` of the project, which stays until the next,
+    with nothing kept from earlier builds (the web fonts' subsets are in the build cache)."""
     out = project / "out"
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache_folder(out), ignore_errors=True)
     return brochure(project, "build", "--force", "--out", str(out), *options)
 
 
