@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 from contextlib import suppress
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +78,10 @@ def font_of(path: Path, index: int) -> Any:
     return libraries()[1].hb_font_create(face(path, index))
 
 
-# Every page sets the mottos of all ten languages: a worker that renders several editions cuts
-# their CJK and Devanagari faces once, and the preview once per change of a page's characters.
-@lru_cache(maxsize=64)
 def subset_woff2(path: Path, index: int, characters: str, store: Path) -> bytes:
     """The font at `path` (face `index` of a collection) cut to `characters`, as WOFF2; kept in
-    the folder `store`, where the next build finds it (a damaged file there is made again)."""
+    the folder `store`, where the next page or build finds it (a damaged file there is made
+    again). Every page sets the mottos of all ten languages: their faces are cut once."""
     stat = path.stat()
     what = f"{path}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{characters}|{made_with()}"
     kept = store / f"{digest(what.encode())}.woff2"
@@ -98,10 +96,9 @@ def subset_woff2(path: Path, index: int, characters: str, store: Path) -> bytes:
 
 @cache
 def made_with() -> str:
-    """What a kept subset depends on besides its font and characters: this code, the Brotli
-    quality and the toolchain (fontTools, HarfBuzz); read once per process."""
-    code = digest((PIPELINE_DIR / "subset.py").read_bytes())
-    return "|".join((code, str(BROTLI_QUALITY), *toolchain()))
+    """What a kept subset depends on besides its font and characters: this code (the Brotli
+    quality included) and the toolchain (fontTools, HarfBuzz); read once per process."""
+    return "|".join((digest((PIPELINE_DIR / "subset.py").read_bytes()), *toolchain()))
 
 
 def cut(path: Path, index: int, characters: str) -> bytes:
