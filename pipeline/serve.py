@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import signal
 import sys
@@ -25,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 from watchfiles._rust_notify import RustNotify
+from watchfiles.main import _default_force_polling
 
 from .build import BuildOptions, BuildReport, Format, build
 from .checks import check_locales
@@ -40,8 +40,6 @@ HOST = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
 # The writes of one save come as one change: watchfiles reports once STEP_MS pass without another.
 DEBOUNCE_MS, STEP_MS = 1600, 50
-# watchfiles' own switch for file systems that send no events (network shares, WSL's /mnt/c).
-POLLING = os.environ.get("WATCHFILES_FORCE_POLLING", "").lower() not in ("", "false", "disable", "disabled")
 PREVIEW_DIR = Path(__file__).parent / "preview"
 STATIC_FOLDERS = ("styles", "assets", "fonts")
 UTF8 = "; charset=utf-8"
@@ -130,7 +128,7 @@ class Preview:
         self.closing = False
         self.snapshot = Snapshot(generation=0)
         self.building = threading.Lock()  # a second build into the same folder would be refused
-        self.pdf_failure: tuple[int, tuple[str, ...]] = (-1, ())  # the generation it failed at, why
+        self.pdf_made: tuple[int, tuple[str, ...]] = (-1, ())  # the generation built, what stopped it
 
     def start_watching(self) -> RustNotify:
         """A watch on the configured files that records every change from now on, waited for or
@@ -140,7 +138,14 @@ class Preview:
         watched = (self.root / "pyproject.toml", self.project.source_dir, self.project.locales_dir)
         paths = [str(path) for path in watched if path.exists()]
         # debug, force_polling, poll_delay_ms (when polling), recursive, ignore_permission_denied
-        return RustNotify(paths, False, POLLING, 300, True, True)
+        # Polling where no events come: watchfiles' own choice (WATCHFILES_FORCE_POLLING, or WSL).
+        return RustNotify(paths, False, _default_force_polling(None), 300, True, True)
+
+    def begin(self) -> RustNotify:
+        """The watch, then the first build: a save made while it builds is not missed."""
+        watcher = self.start_watching()
+        self.rebuild()
+        return watcher
 
     def watch(self, stop: threading.Event, watcher: RustNotify) -> None:
         """Build again after every save that `watcher` reports, until `stop` is set."""
@@ -179,17 +184,16 @@ class Preview:
     def make_pdf(self) -> tuple[str, ...]:
         """Build the PDF and its page images of the current files (the build's cache makes them once); what
         stopped them. A failed build writes nothing: the last PDF's pages stay, shown as such. It is
-        not tried again until a save makes a new generation: the files would fail it the same way."""
+        not built again until a save makes a new generation: the files would give the same result."""
         with self.building:
-            generation, errors = self.pdf_failure
-            if generation == self.snapshot.generation:
-                return errors
-            try:
-                build_one(self.project, self.locale, self.folder / "pdf", Format.PDF)
-            except BrochureError as error:
-                self.pdf_failure = (self.snapshot.generation, (str(error),))
-                return self.pdf_failure[1]
-            return ()
+            generation = self.snapshot.generation  # a save during the build makes a newer one
+            if self.pdf_made[0] != generation:
+                try:
+                    build_one(self.project, self.locale, self.folder / "pdf", Format.PDF)
+                    self.pdf_made = (generation, ())
+                except BrochureError as error:
+                    self.pdf_made = (generation, (str(error),))
+            return self.pdf_made[1]
 
     def source_segments(self) -> tuple[MappedSegment, ...]:
         """The source edition's map, built when the side-by-side view needs it."""
@@ -345,8 +349,7 @@ def serve(project: Project, locale: str, port: int, *, ready: Callable[[str], No
     handlers = {number: signal.signal(number, lambda *_: stop.set()) for number in SIGNALS}
     try:
         preview = Preview(project, locale, folder)
-        watcher = preview.start_watching()  # before the first build: no save is missed
-        preview.rebuild()
+        watcher = preview.begin()
         with PreviewServer(port, preview) as server:
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
             thread.start()

@@ -123,12 +123,15 @@ def test_native_versions_are_known(name: str) -> None:
 
 def test_watchfiles_rust_notify_is_what_the_preview_calls(tmp_path: Path) -> None:
     """The preview starts watchfiles' RustNotify itself (watch() starts only when iterated, which
-    would miss a save made during the first build): its module path and call must hold."""
+    would miss a save made during the first build), polling where watchfiles' private default
+    would (WATCHFILES_FORCE_POLLING, WSL): their module paths and calls must hold."""
     import threading
 
     from watchfiles._rust_notify import RustNotify
+    from watchfiles.main import _default_force_polling
 
-    watcher = RustNotify([str(tmp_path)], False, False, 300, True, True)
+    assert _default_force_polling(True) is True and _default_force_polling(False) is False
+    watcher = RustNotify([str(tmp_path)], False, _default_force_polling(None), 300, True, True)
     try:
         (tmp_path / "saved.po").write_text("x", encoding="utf-8")
         changes = watcher.watch(50, 10, 5000, threading.Event())

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from html import unescape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polib
 import pytest
@@ -30,7 +30,7 @@ from pipeline.config import load_project
 from pipeline.errors import BrochureError
 from pipeline.glossary import load_vocabulary
 from pipeline.segmap import map_file
-from pipeline.serve import Preview
+from pipeline.serve import Preview, Snapshot, render_snapshot
 from pipeline.source import segment_key
 
 from .conftest import copy_project, run_cli
@@ -562,13 +562,21 @@ def test_stops_cleanly_on_a_signal(preview: Server, number: signal.Signals) -> N
 # ---------------------------------------------------------------- the watcher
 
 
-def test_a_save_made_during_the_first_build_is_not_missed(project: Path, tmp_path: Path) -> None:
+def test_a_save_made_during_the_first_build_is_not_missed(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The watch starts before the first build; what changes meanwhile waits for the watcher."""
-    preview = Preview(load_project(project), "de", tmp_path / "preview")
-    watcher = preview.start_watching()
-    preview.rebuild()
     new = "Gemeinsam zu Mond und Mars"
-    set_translation(project / CATALOG, HEADLINE, new)  # saved once the build had read the catalog
+
+    def build_then_save(*args: Any) -> Snapshot:
+        snapshot = render_snapshot(*args)
+        if args[-1] == 1:  # saved during the first build, once it had read the catalog
+            set_translation(project / CATALOG, HEADLINE, new)
+        return snapshot
+
+    monkeypatch.setattr(serve, "render_snapshot", build_then_save)
+    preview = Preview(load_project(project), "de", tmp_path / "preview")
+    watcher = preview.begin()
     stop = threading.Event()
     thread = threading.Thread(target=preview.watch, args=(stop, watcher))
     thread.start()
@@ -597,6 +605,22 @@ def test_a_failed_pdf_is_tried_again_only_after_a_save(
     preview.snapshot = replace(preview.snapshot, generation=preview.snapshot.generation + 1)  # a save
     assert preview.make_pdf() == (error,)
     assert tries == ["de", "de"]
+
+
+def test_a_save_during_a_pdf_build_builds_it_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview = Preview(load_project(project), "de", tmp_path / "preview")
+    tries: list[int] = []
+
+    def build_while_saving(*args: object) -> None:
+        tries.append(preview.snapshot.generation)
+        if len(tries) == 1:  # a save, and its page rebuilt, while the PDF builds
+            preview.snapshot = replace(preview.snapshot, generation=preview.snapshot.generation + 1)
+
+    monkeypatch.setattr(serve, "build_one", build_while_saving)
+    assert preview.make_pdf() == preview.make_pdf() == preview.make_pdf() == ()
+    assert tries == [0, 1]
 
 
 # ---------------------------------------------------------------- in a real browser
