@@ -276,6 +276,7 @@ def catalog_stats(catalog: Catalog, template: Catalog, locale: str) -> Stats:
     return Stats(locale, *(counts[state] for state in states), *(words[state] for state in states))
 
 
+@cache  # the template's msgids, counted for every locale's statistics
 def word_count(msgid: str) -> int:
     """Words as a reader counts them: runs between spaces that hold a letter or digit."""
     text = PRINTF_NAME.sub(" ", PLACEHOLDER.sub(" ", plain_text(msgid, {})))

@@ -17,7 +17,7 @@ from typing import Any
 import polib
 from babel.messages.plurals import get_plural
 
-from .catalogs import Catalog, PluralRule, catalog_stats, key, open_catalog
+from .catalogs import Catalog, PluralRule, Status, catalog_stats, entry_status, key, open_catalog
 from .config import Project, for_locale, language
 from .glossary import Vocabulary, load_vocabulary
 from .languages import Languages, read_languages
@@ -267,9 +267,9 @@ def check_length(msgid: str, msgstr: str, context: Context) -> Iterator[str]:
 
 def check_untranslated(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
     for entry in catalog.messages:
-        forms = [text for _, text in translations(entry)]
-        if "fuzzy" in entry.flags:
+        if entry_status(entry) is not Status.UNTRANSLATED:
             continue
+        forms = [text for _, text in translations(entry)]
         if not any(forms):
             yield entry.linenum, "not translated yet; the page shows the English source"
         elif entry.msgid_plural:
@@ -280,7 +280,7 @@ def check_untranslated(catalog: Catalog, template: Catalog, context: Context) ->
 
 def check_fuzzy(catalog: Catalog, template: Catalog, context: Context) -> Iterator[tuple[int, str]]:
     for entry in catalog.messages:
-        if "fuzzy" in entry.flags:
+        if entry_status(entry) is Status.FUZZY:
             yield (
                 entry.linenum,
                 "marked fuzzy: review it, then remove the flag; until then the page shows the English",
@@ -388,10 +388,12 @@ def check_catalog(
     ]
     text_checks = [check for check in TEXT_CHECKS if check.code not in ignore]
     for entry in catalog.messages:
-        if "fuzzy" in entry.flags:
+        if entry_status(entry) is Status.FUZZY:
             continue
         for source, translation in translations(entry):
-            for check in text_checks if translation else ():
+            if not translation:
+                continue
+            for check in text_checks:
                 for message in check.function(source, translation, context):
                     found.append(Finding(catalog.path, entry.linenum, check.severity, check.code, message))
     return sorted(found, key=lambda finding: finding.line)

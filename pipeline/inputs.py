@@ -1,7 +1,7 @@
 """Turn the project's files into the parsed, validated inputs that every later stage takes.
 
-Each file is read and parsed once per build (once per worker process): the checks, the
-translators, the mottos, the segment map and the site all take what is here.
+Each file is read and parsed once per build (forked workers inherit what the build parsed): the
+checks, the translators, the mottos, the segment map and the site all take what is here.
 """
 
 from __future__ import annotations

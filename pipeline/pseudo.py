@@ -11,7 +11,7 @@ import re
 
 import polib
 
-from .catalogs import Entry, Status
+from .catalogs import Entry, Status, key
 
 ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -36,7 +36,5 @@ def pseudo_entries(template: polib.POFile) -> dict[tuple[str, str], Entry]:
     for entry in template:
         text = pseudo_translate(entry.msgid)
         plural = (text, pseudo_translate(entry.msgid_plural)) if entry.msgid_plural else ()
-        entries[(entry.msgctxt or "", entry.msgid)] = Entry(
-            text, plural, Status.TRANSLATED, int(entry.linenum)
-        )
+        entries[key(entry)] = Entry(text, plural, Status.TRANSLATED, int(entry.linenum))
     return entries
